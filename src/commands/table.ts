@@ -1,0 +1,19 @@
+/** The one command table: every subcommand's spec, in help order. */
+import type { CommandSpec } from './types.js';
+import { collectSpec } from './collect/spec.js';
+import { releaseGateSpec } from './release-gate/spec.js';
+import { stagingChaosSpec } from './staging-chaos/spec.js';
+import { renderReportSpec } from './render-report/spec.js';
+import { validateSpec } from './validate/spec.js';
+import { schemaSpec } from './schema/spec.js';
+import { initSpec } from './init/spec.js';
+
+export const commandTable: CommandSpec[] = [
+  collectSpec,
+  releaseGateSpec,
+  stagingChaosSpec,
+  renderReportSpec,
+  validateSpec,
+  schemaSpec,
+  initSpec,
+];

@@ -1,0 +1,136 @@
+/**
+ * hunt.config.json — the target profile. Everything product-specific lives here.
+ * zod is the authority; schemas/hunt-config.schema.json is generated from it (`hunt schema config`).
+ * Placeholders in commands, paths and URLs: {port} {home} {configDir} {node} {upstreamUrl}.
+ */
+import { z } from 'zod';
+
+const duration = z.number().int().positive();
+/** A command: a string runs through the shell, an array of strings runs directly (no shell). */
+export const commandLine = z.union([z.string().min(1), z.array(z.string()).min(1)]);
+const regexSource = z.string().refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid JavaScript regular expression');
+
+export const targetSchema = z.object({
+  name: z.string().min(1),
+  versionCommand: commandLine,
+  statusCommand: commandLine,
+  /** Foreground start command; chaos and the demo gate supervise it. */
+  startCommand: commandLine,
+  stopCommand: commandLine.optional(),
+  restartCommand: commandLine.optional(),
+  updateCommand: commandLine.optional(),
+  verifyCommand: commandLine.optional(),
+  port: z.number().int().min(1).max(65535),
+  host: z.string().default('127.0.0.1'),
+  healthUrl: z.string().optional(),
+  /** The production home directory (a sandbox refuses to use it). */
+  home: z.string().min(1),
+  /** Env var through which the target learns its home, besides HOME (e.g. SAMPLE_GATEWAY_HOME). */
+  homeEnv: z.string().optional(),
+  /** Env var through which the target learns its port (optional; commands may use {port} instead). */
+  portEnv: z.string().optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  requiredEnv: z.array(z.string()).default([]),
+  /** Env vars whose values are secrets: their values are redacted from every excerpt. */
+  secretEnv: z.array(z.string()).default([]),
+  /** Path of the target's config file, relative to home (bad-config scenario corrupts a copy of it). */
+  configFile: z.string().optional(),
+  readyTimeoutMs: duration.default(15_000),
+  commandTimeoutMs: duration.default(10_000),
+});
+
+export const timestampSchema = z.object({
+  format: z.enum(['auto', 'iso', 'json', 'epoch-ms', 'regex']).default('auto'),
+  /** For json: dotted field path (e.g. "_meta.date"). */
+  field: z.string().optional(),
+  /** For regex: first capture group is the timestamp (ISO or epoch ms). */
+  regex: regexSource.optional(),
+});
+
+export const logSourceSchema = z.object({
+  source: z.string().min(1),
+  path: z.string().min(1),
+  rotated: z.boolean().default(false),
+  timestamp: timestampSchema.optional(),
+});
+
+export const signatureSchema = z.object({
+  name: z.string().min(1),
+  source: z.string().min(1),
+  pattern: z.string().min(1),
+  regex: z.boolean().default(false),
+  /** crash and config signatures default to p0 when new; others p1. */
+  kind: z.enum(['crash', 'config', 'error', 'warning']).default('error'),
+  severity: z.enum(['p0', 'p1', 'p2']).optional(),
+  category: z.enum(['core', 'plugin-private', 'ops']).optional(),
+  issueUrl: z.string().url().optional(),
+});
+
+const scenarioNames = ['port-collision', 'already-running', 'signal-restart', 'missing-env', 'transient-network', 'crash-recovery', 'graceful-shutdown', 'bad-config'] as const;
+export const scenarioName = z.enum(scenarioNames);
+export type ScenarioName = (typeof scenarioNames)[number];
+export const allScenarios: readonly ScenarioName[] = scenarioNames;
+
+export const chaosSchema = z
+  .object({
+    scenarios: z.array(scenarioName).optional(),
+    concurrency: z.number().int().min(1).max(16).default(2),
+    /** Upstream the target calls: the env var that carries its URL. The lane runs its own upstream behind the fault proxy. */
+    upstreamEnv: z.string().optional(),
+    portCollision: z.object({ deadlineMs: duration.default(10_000), messagePattern: regexSource.default('in use|EADDRINUSE') }).prefault({}),
+    alreadyRunning: z.object({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
+    signalRestart: z.object({ signal: z.string().default('SIGUSR1'), deadlineMs: duration.default(10_000), samePid: z.boolean().default(true) }).prefault({}),
+    missingEnv: z.object({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
+    transientNetwork: z.object({ faultMs: duration.default(3_000), expectDegraded: z.boolean().default(true), recoveryDeadlineMs: duration.default(10_000) }).prefault({}),
+    crashRecovery: z.object({ deadlineMs: duration.default(15_000) }).prefault({}),
+    gracefulShutdown: z.object({ deadlineMs: duration.default(10_000), exitCodes: z.array(z.number().int()).default([0]) }).prefault({}),
+    badConfig: z.object({ deadlineMs: duration.default(10_000), content: z.string().default('{ this is not valid'), messagePattern: regexSource.optional() }).prefault({}),
+  })
+  .prefault({});
+
+export const testBundleSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only (it names files)'),
+  title: z.string().optional(),
+  command: commandLine,
+  policy: z.enum(['strict', 'warn']).default('strict'),
+  timeoutMs: duration.default(300_000),
+});
+
+export const gateSchema = z
+  .object({
+    tests: z.array(testBundleSchema).default([]),
+    testConcurrency: z.number().int().min(1).max(16).default(2),
+    blockingSeverity: z.enum(['p0', 'p1', 'p2']).default('p0'),
+    /** Regression: window count rose by more than `absolute` AND by more than `relative` (0.5 = +50%), per window minute. */
+    regression: z.object({ absolute: z.number().min(0).default(3), relative: z.number().min(0).default(0.5) }).prefault({}),
+    observe: z
+      .object({ intervalMs: duration.default(2_000), consecutiveFailures: z.number().int().min(1).default(3), failureRatio: z.number().min(0).max(1).default(0.2) })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const configSchema = z.object({
+  $schema: z.string().optional(),
+  target: targetSchema,
+  logs: z.array(logSourceSchema).default([]),
+  signatures: z.array(signatureSchema).default([]),
+  redact: z.object({ patterns: z.array(regexSource).default([]) }).prefault({}),
+  windowMinutes: z.number().int().min(1).default(120),
+  chaos: chaosSchema,
+  gate: gateSchema,
+});
+
+export type HuntConfigInput = z.input<typeof configSchema>;
+export type HuntConfig = z.output<typeof configSchema>;
+export type TargetConfig = HuntConfig['target'];
+export type SignatureConfig = HuntConfig['signatures'][number];
+export type LogSourceConfig = HuntConfig['logs'][number];
+export type ChaosConfig = HuntConfig['chaos'];
+export type GateConfig = HuntConfig['gate'];

@@ -1,0 +1,122 @@
+/**
+ * The process table: /proc on Linux, `ps` elsewhere (macOS). Used for the target's process tree in
+ * snapshots and by the supervisor to find every descendant (walk by parent pid, not only the group:
+ * daemons start helpers in groups of their own).
+ */
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import { runCommand } from './exec.js';
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** Resident set size in KiB. */
+  rssKb: number;
+  /** Seconds since the process started (null when unknown). */
+  uptimeSec: number | null;
+  /** Short process name. */
+  name: string;
+  /** Full command line (may be empty for kernel threads). */
+  command: string;
+  state: string;
+}
+
+const CLK_TCK = 100; // USER_HZ is 100 on every mainstream Linux build
+const PAGE_KB = 4;
+
+async function readProcEntry(pid: number, bootUptime: number): Promise<ProcInfo | null> {
+  try {
+    const stat = await fsp.readFile(`/proc/${pid}/stat`, 'utf8');
+    // comm may contain spaces and parens: take everything up to the LAST ')'
+    const close = stat.lastIndexOf(')');
+    const name = stat.slice(stat.indexOf('(') + 1, close);
+    const f = stat.slice(close + 2).split(' ');
+    // f[0]=state f[1]=ppid f[2]=pgrp ... f[19]=starttime f[21]=rss (fields 3.. of proc(5), shifted by 3)
+    const startTicks = Number(f[19]);
+    let command = '';
+    try {
+      command = (await fsp.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
+    } catch {
+      /* process may have exited between reads */
+    }
+    return {
+      pid,
+      ppid: Number(f[1]),
+      pgid: Number(f[2]),
+      rssKb: Number(f[21]) * PAGE_KB,
+      uptimeSec: Number.isFinite(startTicks) ? Math.max(0, Math.round(bootUptime - startTicks / CLK_TCK)) : null,
+      name,
+      command: command || name,
+      state: f[0],
+    };
+  } catch {
+    return null; // exited while we were reading: simply not in the table
+  }
+}
+
+async function fromProc(): Promise<ProcInfo[]> {
+  const uptime = Number((await fsp.readFile('/proc/uptime', 'utf8')).split(' ')[0]);
+  const pids = (await fsp.readdir('/proc')).filter((d) => /^\d+$/.test(d)).map(Number);
+  const rows = await Promise.all(pids.map((p) => readProcEntry(p, uptime)));
+  return rows.filter((r): r is ProcInfo => r !== null && r.state !== 'Z');
+}
+
+/** Parses ps etime ([[dd-]hh:]mm:ss) into seconds. */
+export function parseEtime(etime: string): number | null {
+  const m = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+)$/.exec(etime.trim());
+  if (!m) return null;
+  return Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+}
+
+async function fromPs(): Promise<ProcInfo[]> {
+  const res = await runCommand(['ps', '-axo', 'pid=,ppid=,pgid=,rss=,stat=,etime=,comm='], { timeoutMs: 10_000, maxOutputChars: 4_000_000 });
+  const out: ProcInfo[] = [];
+  for (const line of res.stdout.split('\n')) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line);
+    if (!m || m[5].startsWith('Z')) continue;
+    out.push({ pid: +m[1], ppid: +m[2], pgid: +m[3], rssKb: +m[4], state: m[5], uptimeSec: parseEtime(m[6]), name: m[7].split('/').pop() ?? m[7], command: m[7] });
+  }
+  return out;
+}
+
+/** Lists live (non-zombie) processes. */
+export async function listProcesses(): Promise<ProcInfo[]> {
+  if (os.platform() === 'linux') {
+    try {
+      return await fromProc();
+    } catch {
+      /* /proc not mounted (some containers): fall through to ps */
+    }
+  }
+  return fromPs();
+}
+
+/** Pure: the root and all its descendants (by parent pid), root first, then breadth-first by pid. */
+export function descendantsOf(rootPid: number, table: ProcInfo[]): ProcInfo[] {
+  const byParent = new Map<number, ProcInfo[]>();
+  for (const p of table) {
+    const list = byParent.get(p.ppid) ?? [];
+    list.push(p);
+    byParent.set(p.ppid, list);
+  }
+  const root = table.find((p) => p.pid === rootPid);
+  const out: ProcInfo[] = root ? [root] : [];
+  const queue = [rootPid];
+  const seen = new Set(queue);
+  while (queue.length) {
+    const kids = (byParent.get(queue.shift()!) ?? []).sort((a, b) => a.pid - b.pid);
+    for (const k of kids) {
+      if (seen.has(k.pid)) continue;
+      seen.add(k.pid);
+      out.push(k);
+      queue.push(k.pid);
+    }
+  }
+  return out;
+}
+
+/** The process tree of a live pid (empty when it is gone). */
+export async function processTree(rootPid: number): Promise<ProcInfo[]> {
+  return descendantsOf(rootPid, await listProcesses());
+}

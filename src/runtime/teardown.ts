@@ -1,0 +1,43 @@
+/**
+ * Process-wide teardown registry. Anything that starts processes or sandboxes registers a cleanup;
+ * on SIGINT/SIGTERM hunt runs every cleanup (newest first) before exiting non-zero, so an
+ * interrupted run leaves nothing behind.
+ */
+type Cleanup = () => Promise<void> | void;
+
+const cleanups = new Set<Cleanup>();
+let installed = false;
+let tearingDown = false;
+
+/** Registers a cleanup; returns the function that unregisters it (call it after a normal teardown). */
+export function onTeardown(fn: Cleanup): () => void {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
+/** Runs every registered cleanup once, newest first; errors are reported, never thrown. */
+export async function runTeardown(): Promise<void> {
+  const list = [...cleanups].reverse();
+  cleanups.clear();
+  for (const fn of list) {
+    try {
+      await fn();
+    } catch (err) {
+      process.stderr.write(`hunt: teardown step failed: ${(err as Error)?.message ?? err}\n`);
+    }
+  }
+}
+
+/** Installs SIGINT/SIGTERM handlers that tear everything down and exit 130/143. */
+export function installSignalTeardown(): void {
+  if (installed) return;
+  installed = true;
+  const handler = (signal: NodeJS.Signals) => {
+    if (tearingDown) return; // a second Ctrl-C while cleaning up must not skip the cleanup
+    tearingDown = true;
+    process.stderr.write(`\nhunt: received ${signal}, stopping every process this run started...\n`);
+    void runTeardown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
