@@ -1,0 +1,68 @@
+/**
+ * The scanner's contract (implementation in src/scan/). Collect and the gate call scanSignatures();
+ * nothing else in the project reads log files.
+ */
+import type { Redactor } from '../runtime/redact.js';
+
+export type TimestampFormat = 'auto' | 'iso' | 'json' | 'epoch-ms' | 'regex';
+
+export interface ScanSource {
+  /** Source label that signatures refer to. */
+  source: string;
+  /** Absolute path of the live file (placeholders already expanded). */
+  path: string;
+  /** Also read rotated siblings: path.1, path.2.gz, ... (oldest first). */
+  rotated: boolean;
+  timestamp?: { format: TimestampFormat; field?: string; regex?: string };
+}
+
+export interface ScanSignature {
+  name: string;
+  source: string;
+  pattern: string;
+  /** true: pattern is a JS regex source; false: literal byte search. */
+  regex: boolean;
+}
+
+export interface ScanOptions {
+  /** Window [windowStartMs, windowEndMs]: countWindow counts matches whose (inherited) timestamp is inside it. */
+  windowStartMs: number;
+  windowEndMs: number;
+  redact: Redactor;
+  /** Max sample lines kept per signature (default 3), taken from the window. */
+  maxSamples?: number;
+}
+
+export interface SignatureCount {
+  name: string;
+  source: string;
+  countWindow: number;
+  countTotal: number;
+  /** ISO timestamps of the first/last match inside the window (null when none). */
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** Up to maxSamples redacted, length-capped matching lines from the window. */
+  samples: string[];
+}
+
+export interface SourceScanInfo {
+  source: string;
+  path: string;
+  /** Files actually read, oldest first. */
+  files: string[];
+  missing: boolean;
+  /** Read error that is not "missing" (permission denied, ...): reported, not fatal. */
+  error?: string;
+  /** Format actually used (auto-detected when the source named none). */
+  timestampFormat: Exclude<TimestampFormat, 'auto'> | 'none';
+  linesTotal: number;
+  linesWithoutTimestamp: number;
+  /** Whether a binary-search seek to the window start was used (vs a full scan). */
+  seeked: boolean;
+  bytesRead: number;
+}
+
+export interface ScanResult {
+  signatures: SignatureCount[];
+  sources: SourceScanInfo[];
+}
