@@ -31,6 +31,12 @@ export interface ScanOptions {
   redact: Redactor;
   /** Max sample lines kept per signature (default 3), taken from the window. */
   maxSamples?: number;
+  /**
+   * Count countTotal over the whole files (default true). false = window-only fast path: seek to the window
+   * and read only its bytes; countTotal is then null-equivalent and reported as equal to countWindow with
+   * SourceScanInfo.totalsExact=false.
+   */
+  totals?: boolean;
 }
 
 export interface SignatureCount {
@@ -60,6 +66,8 @@ export interface SourceScanInfo {
   /** Whether a binary-search seek to the window start was used (vs a full scan). */
   seeked: boolean;
   bytesRead: number;
+  /** false when totals were skipped (window-only scan). */
+  totalsExact: boolean;
 }
 
 export interface ScanResult {
