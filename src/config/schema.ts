@@ -1,13 +1,16 @@
 /**
  * hunt.config.json — the target profile. Everything product-specific lives here.
  * zod is the authority; schemas/hunt-config.schema.json is generated from it (`hunt schema config`).
- * Placeholders in commands, paths and URLs: {port} {home} {configDir} {node} {upstreamUrl}.
+ * Placeholders in commands, paths and URLs: {port} {home} {configDir} {packageDir} {node} {upstreamUrl}.
+ * Objects are strict: an unknown key (usually a typo) is an error, never silently ignored.
  */
 import { z } from 'zod';
 
 const duration = z.number().int().positive();
 /** A command: a string runs through the shell, an array of strings runs directly (no shell). */
-export const commandLine = z.union([z.string().min(1), z.array(z.string()).min(1)]);
+export const commandLine = z.union([z.string().min(1), z.array(z.string()).min(1)], {
+  error: 'expected a command: a non-empty string (run by the shell) or a non-empty array of strings (run directly)',
+});
 const regexSource = z.string().refine((s) => {
   try {
     new RegExp(s);
@@ -17,36 +20,38 @@ const regexSource = z.string().refine((s) => {
   }
 }, 'must be a valid JavaScript regular expression');
 
-export const targetSchema = z.object({
-  name: z.string().min(1),
-  versionCommand: commandLine,
-  statusCommand: commandLine,
+export const targetSchema = z.strictObject({
+  name: z.string().min(1).describe('Display name of the target daemon'),
+  versionCommand: commandLine.describe('Prints the version (first x.y.z in its output is taken)'),
+  statusCommand: commandLine.describe('Exit 0 when the target is running'),
   /** Foreground start command; chaos and the demo gate supervise it. */
-  startCommand: commandLine,
+  startCommand: commandLine.describe('Starts the target in the foreground (supports {port} and {home})'),
   stopCommand: commandLine.optional(),
   restartCommand: commandLine.optional(),
   updateCommand: commandLine.optional(),
   verifyCommand: commandLine.optional(),
-  port: z.number().int().min(1).max(65535),
+  port: z.number().int().min(1).max(65535).describe('TCP port the target listens on'),
   host: z.string().default('127.0.0.1'),
-  healthUrl: z.string().optional(),
+  healthUrl: z.string().optional().describe('HTTP health endpoint, e.g. http://127.0.0.1:{port}/healthz'),
+  /** Added by issue 3: the health probe's own timeout (a hanging endpoint never hangs hunt). */
+  healthTimeoutMs: duration.default(5_000),
   /** The production home directory (a sandbox refuses to use it). */
-  home: z.string().min(1),
+  home: z.string().min(1).describe('The target home directory; ~ and placeholders allowed, relative to the config file'),
   /** Env var through which the target learns its home, besides HOME (e.g. SAMPLE_GATEWAY_HOME). */
   homeEnv: z.string().optional(),
   /** Env var through which the target learns its port (optional; commands may use {port} instead). */
   portEnv: z.string().optional(),
-  env: z.record(z.string(), z.string()).default({}),
+  env: z.record(z.string(), z.string()).default({}).describe('Environment for target commands (overrides the inherited environment)'),
   requiredEnv: z.array(z.string()).default([]),
   /** Env vars whose values are secrets: their values are redacted from every excerpt. */
-  secretEnv: z.array(z.string()).default([]),
+  secretEnv: z.array(z.string()).default([]).describe('Env vars whose values are redacted from every excerpt'),
   /** Path of the target's config file, relative to home (bad-config scenario corrupts a copy of it). */
   configFile: z.string().optional(),
   readyTimeoutMs: duration.default(15_000),
   commandTimeoutMs: duration.default(10_000),
 });
 
-export const timestampSchema = z.object({
+export const timestampSchema = z.strictObject({
   format: z.enum(['auto', 'iso', 'json', 'epoch-ms', 'regex']).default('auto'),
   /** For json: dotted field path (e.g. "_meta.date"). */
   field: z.string().optional(),
@@ -54,17 +59,17 @@ export const timestampSchema = z.object({
   regex: regexSource.optional(),
 });
 
-export const logSourceSchema = z.object({
-  source: z.string().min(1),
-  path: z.string().min(1),
-  rotated: z.boolean().default(false),
+export const logSourceSchema = z.strictObject({
+  source: z.string().min(1).describe('Label that signatures refer to'),
+  path: z.string().min(1).describe('Log file path; {home} and ~ allowed, relative to the config file'),
+  rotated: z.boolean().default(false).describe('Also read path.1, path.2.gz, ...'),
   timestamp: timestampSchema.optional(),
 });
 
-export const signatureSchema = z.object({
+export const signatureSchema = z.strictObject({
   name: z.string().min(1),
-  source: z.string().min(1),
-  pattern: z.string().min(1),
+  source: z.string().min(1).describe('A logs[].source label'),
+  pattern: z.string().min(1).describe('Literal text, or a JavaScript regex when regex is true'),
   regex: z.boolean().default(false),
   /** crash and config signatures default to p0 when new; others p1. */
   kind: z.enum(['crash', 'config', 'error', 'warning']).default('error'),
@@ -79,23 +84,25 @@ export type ScenarioName = (typeof scenarioNames)[number];
 export const allScenarios: readonly ScenarioName[] = scenarioNames;
 
 export const chaosSchema = z
-  .object({
+  .strictObject({
     scenarios: z.array(scenarioName).optional(),
     concurrency: z.number().int().min(1).max(16).default(2),
     /** Upstream the target calls: the env var that carries its URL. The lane runs its own upstream behind the fault proxy. */
     upstreamEnv: z.string().optional(),
-    portCollision: z.object({ deadlineMs: duration.default(10_000), messagePattern: regexSource.default('in use|EADDRINUSE') }).prefault({}),
-    alreadyRunning: z.object({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
-    signalRestart: z.object({ signal: z.string().default('SIGUSR1'), deadlineMs: duration.default(10_000), samePid: z.boolean().default(true) }).prefault({}),
-    missingEnv: z.object({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
-    transientNetwork: z.object({ faultMs: duration.default(3_000), expectDegraded: z.boolean().default(true), recoveryDeadlineMs: duration.default(10_000) }).prefault({}),
-    crashRecovery: z.object({ deadlineMs: duration.default(15_000) }).prefault({}),
-    gracefulShutdown: z.object({ deadlineMs: duration.default(10_000), exitCodes: z.array(z.number().int()).default([0]) }).prefault({}),
-    badConfig: z.object({ deadlineMs: duration.default(10_000), content: z.string().default('{ this is not valid'), messagePattern: regexSource.optional() }).prefault({}),
+    portCollision: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.default('in use|EADDRINUSE') }).prefault({}),
+    alreadyRunning: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
+    signalRestart: z.strictObject({ signal: z.string().default('SIGUSR1'), deadlineMs: duration.default(10_000), samePid: z.boolean().default(true), /** Added by issue 4: how long listeners are watched after the reload (a debug port may open late). */ settleMs: duration.default(1_000) }).prefault({}),
+    missingEnv: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
+    transientNetwork: z.strictObject({ faultMs: duration.default(3_000), expectDegraded: z.boolean().default(true), recoveryDeadlineMs: duration.default(10_000), /** Added by issue 4: the fault proxy's fault during the outage. */ fault: z.enum(['reset', 'refuse', 'blackhole']).default('reset') }).prefault({}),
+    /** Added by issue 4: a change outside the sandbox that names no pid or sandbox of this run: warn, fail or ignore (shared machines have noisy /tmp). */
+    isolation: z.strictObject({ unattributed: z.enum(['fail', 'warn', 'ignore']).default('warn') }).prefault({}),
+    crashRecovery: z.strictObject({ deadlineMs: duration.default(15_000) }).prefault({}),
+    gracefulShutdown: z.strictObject({ deadlineMs: duration.default(10_000), exitCodes: z.array(z.number().int()).default([0]) }).prefault({}),
+    badConfig: z.strictObject({ deadlineMs: duration.default(10_000), content: z.string().default('{ this is not valid'), messagePattern: regexSource.optional() }).prefault({}),
   })
   .prefault({});
 
-export const testBundleSchema = z.object({
+export const testBundleSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only (it names files)'),
   title: z.string().optional(),
   command: commandLine,
@@ -104,25 +111,25 @@ export const testBundleSchema = z.object({
 });
 
 export const gateSchema = z
-  .object({
+  .strictObject({
     tests: z.array(testBundleSchema).default([]),
     testConcurrency: z.number().int().min(1).max(16).default(2),
     blockingSeverity: z.enum(['p0', 'p1', 'p2']).default('p0'),
     /** Regression: window count rose by more than `absolute` AND by more than `relative` (0.5 = +50%), per window minute. */
-    regression: z.object({ absolute: z.number().min(0).default(3), relative: z.number().min(0).default(0.5) }).prefault({}),
+    regression: z.strictObject({ absolute: z.number().min(0).default(3), relative: z.number().min(0).default(0.5) }).prefault({}),
     observe: z
-      .object({ intervalMs: duration.default(2_000), consecutiveFailures: z.number().int().min(1).default(3), failureRatio: z.number().min(0).max(1).default(0.2) })
+      .strictObject({ intervalMs: duration.default(2_000), consecutiveFailures: z.number().int().min(1).default(3), failureRatio: z.number().min(0).max(1).default(0.2) })
       .prefault({}),
   })
   .prefault({});
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   target: targetSchema,
   logs: z.array(logSourceSchema).default([]),
   signatures: z.array(signatureSchema).default([]),
-  redact: z.object({ patterns: z.array(regexSource).default([]) }).prefault({}),
-  windowMinutes: z.number().int().min(1).default(120),
+  redact: z.strictObject({ patterns: z.array(regexSource).default([]) }).prefault({}),
+  windowMinutes: z.number().int().min(1).default(120).describe('Lookback window of signature counts, minutes'),
   chaos: chaosSchema,
   gate: gateSchema,
 });

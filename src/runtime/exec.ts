@@ -24,6 +24,8 @@ export interface ExecOptions {
   input?: string;
   /** Grace period between SIGTERM and SIGKILL on timeout. */
   killGraceMs?: number;
+  /** Called with the child's pid right after it was spawned (the release gate journals it). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ExecResult {
@@ -68,6 +70,7 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
     stripFinalNewline: false,
     cleanup: true,
   });
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

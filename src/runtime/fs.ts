@@ -119,3 +119,8 @@ export async function pathExists(p: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Removes a file or directory tree (no error when it is already gone): sandboxes reclaimed from a killed run. */
+export async function removePath(p: string): Promise<void> {
+  await fsp.rm(p, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+}

@@ -41,3 +41,8 @@ export function installSignalTeardown(): void {
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
 }
+
+/** Whether a signal teardown is under way: lanes must not start anything new past this point. */
+export function isTearingDown(): boolean {
+  return tearingDown;
+}

@@ -37,6 +37,22 @@ export interface ScanOptions {
    * SourceScanInfo.totalsExact=false.
    */
   totals?: boolean;
+  /** Internal knobs for tests and benchmarks; the defaults suit production. */
+  tuning?: ScanTuning;
+}
+
+/** Internal scanner knobs (tests shrink them to exercise chunk and range boundaries). */
+export interface ScanTuning {
+  /** Read buffer per scan (default 1 MiB; a multiple of 8). */
+  chunkBytes?: number;
+  /** How much of a line is examined for its timestamp (default 16 KiB). */
+  tsCapBytes?: number;
+  /** How much of a line is kept for a sample before redaction (default 2000 bytes). */
+  sampleBytes?: number;
+  /** Size of the line-aligned byte ranges a full scan splits a file into (default: by file size and cores). */
+  rangeBytes?: number;
+  /** Worker threads for ranges (default: available cores, at most 8); 0 scans ranges in this thread. */
+  workers?: number;
 }
 
 export interface SignatureCount {
@@ -61,7 +77,11 @@ export interface SourceScanInfo {
   error?: string;
   /** Format actually used (auto-detected when the source named none). */
   timestampFormat: Exclude<TimestampFormat, 'auto'> | 'none';
+  /** For json: the field path actually used (auto-detected when the source named none). */
+  timestampField?: string;
+  /** Lines read (the whole files for a full scan; the scanned region for a window-only scan). */
   linesTotal: number;
+  /** Of those, lines without a timestamp of their own (they inherit the previous timestamped line's). */
   linesWithoutTimestamp: number;
   /** Whether a binary-search seek to the window start was used (vs a full scan). */
   seeked: boolean;

@@ -1,14 +1,13 @@
+import { Argument } from 'commander';
 import type { CommandSpec } from '../types.js';
 
-// Placeholder until its issue lands: declares the command so the table is complete.
+/** `hunt schema <report|config|allowlist>`: print a shipped JSON Schema. */
 export const schemaSpec: CommandSpec = {
   name: 'schema',
-  summary: '(not yet available)',
-  configure: (cmd) => cmd.allowUnknownOption().option('--json', 'machine-readable output'),
-  load: async () => ({
-    run: async () => {
-      const { UsageError } = await import('../../errors.js');
-      throw new UsageError('hunt schema is not yet available in this version');
-    },
-  }),
+  summary: 'print the JSON Schema of a report, a config (hunt.config.json) or an allowlist (known-issues.json)',
+  configure: (cmd) =>
+    cmd
+      .addArgument(new Argument('<name>', 'which schema').choices(['report', 'config', 'allowlist']))
+      .option('--json', 'same output (the schema is JSON already)'),
+  load: () => import('./run.js'),
 };

@@ -1,14 +1,14 @@
+import { Option } from 'commander';
 import type { CommandSpec } from '../types.js';
 
-// Placeholder until its issue lands: declares the command so the table is complete.
+/** `hunt validate <file>`: check a report, config profile or allowlist against its schema. */
 export const validateSpec: CommandSpec = {
   name: 'validate',
-  summary: '(not yet available)',
-  configure: (cmd) => cmd.allowUnknownOption().option('--json', 'machine-readable output'),
-  load: async () => ({
-    run: async () => {
-      const { UsageError } = await import('../../errors.js');
-      throw new UsageError('hunt validate is not yet available in this version');
-    },
-  }),
+  summary: 'check a report, config (hunt.config.json) or allowlist (known-issues.json); the kind is detected from the content',
+  configure: (cmd) =>
+    cmd
+      .argument('<file>', 'the JSON file to check')
+      .addOption(new Option('--kind <kind>', 'skip detection and check as this kind').choices(['report', 'config', 'allowlist']))
+      .option('--json', 'print one JSON object {file, kind, valid, errors} on stdout'),
+  load: () => import('./run.js'),
 };

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Build step (after tsc): writes schemas/hunt-config.schema.json from the zod config schema in dist/.
+// The report and allowlist schemas are hand-written; only the config one is generated.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { configJsonSchemaText } = await import(path.join(root, 'dist/report/config-json-schema.js'));
+const { writeFileAtomic } = await import(path.join(root, 'dist/runtime/fs.js'));
+const target = path.join(root, 'schemas', 'hunt-config.schema.json');
+await writeFileAtomic(target, configJsonSchemaText());
+process.stderr.write(`gen-schemas: wrote ${path.relative(root, target)}\n`);

@@ -1,0 +1,67 @@
+/**
+ * Checks before a lane starts anything (all exit 2): the profile must let the lane move the target to
+ * a sandbox port and home, its health URL must follow the sandbox port on loopback, and the options
+ * must never aim at the production port.
+ */
+import { ConfigError, UsageError } from '../errors.js';
+import { allScenarios, type HuntConfig, type ScenarioName } from '../config/schema.js';
+import { expand } from '../config/load.js';
+import { isSignalName } from './scenarios/common.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Pure: the scenario list from a filter; unknown names are a usage error that lists the valid ones. */
+export function selectScenarios(filter: readonly string[] | undefined, fromProfile: readonly ScenarioName[] | undefined): ScenarioName[] {
+  const wanted = filter ?? fromProfile ?? allScenarios;
+  const unknown = wanted.filter((n) => !(allScenarios as readonly string[]).includes(n));
+  if (unknown.length) {
+    throw new UsageError(`--scenarios: unknown scenario${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, { hint: `valid scenarios: ${allScenarios.join(', ')}` });
+  }
+  if (!wanted.length) throw new UsageError('--scenarios: no scenario selected', { hint: `valid scenarios: ${allScenarios.join(', ')}` });
+  // canonical order, no duplicates: the report is the same whatever order the filter used
+  return allScenarios.filter((n) => wanted.includes(n));
+}
+
+/** Pure: validates concurrency (1..16). */
+export function checkConcurrency(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new UsageError(`--concurrency: ${n} is not an integer from 1 to 16`, { hint: 'e.g. --concurrency 2' });
+  return n;
+}
+
+/** Pure: the ports of a --port base for `count` scenarios; refuses a range holding the production port. */
+export function basePorts(base: number, count: number, prodPort: number): number[] {
+  if (!Number.isInteger(base) || base < 1024 || base + count - 1 > 65535) {
+    throw new UsageError(`--port: ${base} is not a usable base port for ${count} scenario(s) (1024..${65536 - count})`, { hint: 'omit --port to let the OS pick free ports' });
+  }
+  const ports = Array.from({ length: count }, (_, i) => base + i);
+  if (ports.includes(prodPort)) {
+    throw new UsageError(`--port: the scenario ports ${base}..${base + count - 1} include the production port ${prodPort}`, {
+      hint: 'a chaos lane never touches the production port: pick another base, or omit --port',
+    });
+  }
+  return ports;
+}
+
+/** Pure: problems that make a profile unsafe or impossible to run in a sandbox lane (throws ConfigError). */
+export function checkProfileForLane(config: HuntConfig, file: string): void {
+  const t = config.target;
+  const problems: string[] = [];
+  const start = JSON.stringify(t.startCommand);
+  if (!t.portEnv && !start.includes('{port}')) problems.push('target.startCommand: must use {port} (or set target.portEnv) so the lane can move the target to a sandbox port');
+  const homeViaHome = t.home.trim() === '~' || t.home.trim().startsWith('~/');
+  if (!homeViaHome && !t.homeEnv && !start.includes('{home}')) {
+    problems.push('target.home: the lane cannot redirect it (use a ~/ path, set target.homeEnv, or pass {home} in target.startCommand)');
+  }
+  if (t.healthUrl) {
+    const probe = expand(t.healthUrl, { port: 54321, home: '/sandbox', configDir: '/config' });
+    let u: URL | null = null;
+    try {
+      u = new URL(probe);
+    } catch {
+      problems.push(`target.healthUrl: ${t.healthUrl} is not a URL`);
+    }
+    if (u && (!LOOPBACK.has(u.hostname) || u.port !== '54321')) problems.push('target.healthUrl: must be on loopback and use {port}, so the lane probes its own instance, never production');
+  }
+  if (!isSignalName(config.chaos.signalRestart.signal)) problems.push(`chaos.signalRestart.signal: ${config.chaos.signalRestart.signal} is not a signal on this platform`);
+  if (problems.length) throw new ConfigError(`${file}: the profile cannot run in a chaos lane`, { details: problems, hint: 'fix the fields above; docs/staging-chaos.md explains how a lane moves the target' });
+}

@@ -1,0 +1,168 @@
+/**
+ * runChaos: the staging-chaos matrix. Preflight (exit 2 on anything unsafe), reclaim sandboxes of a
+ * killed earlier run, start the lane's upstream stub, run the scenarios through a bounded pool (each in
+ * its own sandbox and port), write report-input.json (lane staging-chaos) and return checks and
+ * classifications. Called by `hunt staging-chaos` and by the release gate's T3 phase.
+ */
+import path from 'node:path';
+import { resolveHome, type LoadedConfig } from '../config/load.js';
+import type { ScenarioName } from '../config/schema.js';
+import type { Check, Classification, HuntReportV1 } from '../core/report-types.js';
+import { commandText } from '../runtime/exec.js';
+import { ensureDir, writeJsonAtomic } from '../runtime/fs.js';
+import { freePort } from '../runtime/ports.js';
+import type { Progress } from '../runtime/progress.js';
+import { createRedactor } from '../runtime/redact.js';
+import { isTearingDown, onTeardown } from '../runtime/teardown.js';
+import { basePorts, checkConcurrency, checkProfileForLane, selectScenarios } from './preflight.js';
+import { reclaimStaleSandboxes } from './reclaim.js';
+import { runScenario, type RunShared, type ScenarioResult } from './runner.js';
+import { assertSeparate, sandboxParent, sweepOwnSandboxes } from './sandbox.js';
+import { scenarioDef } from './scenarios/index.js';
+import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
+
+export interface RunChaosOptions {
+  release: string;
+  runId: string;
+  outDir: string;
+  /** Scenario i (canonical order among the selected) gets basePort + i; default: free ports from the OS. */
+  basePort?: number;
+  /** Scenario names (validated: an unknown name is a usage error listing the valid ones). */
+  scenarios?: readonly string[];
+  concurrency?: number;
+  progress?: Progress;
+  nowMs?: () => number;
+  /** hunt's working directory, audited for leaks (default process.cwd()). */
+  cwd?: string;
+  /** The environment targets inherit (default process.env). */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** More paths the isolation audit must ignore (e.g. the caller's own out-dir). */
+  auditIgnore?: string[];
+}
+
+export interface RunChaosResult {
+  report: HuntReportV1;
+  checks: Check[];
+  classification: Classification[];
+}
+
+async function portsFor(n: number, prodPort: number): Promise<number[]> {
+  const out: number[] = [];
+  while (out.length < n) {
+    const p = await freePort();
+    if (p !== prodPort && !out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+function needsUpstream(loaded: LoadedConfig): boolean {
+  const t = loaded.config.target;
+  return Boolean(loaded.config.chaos.upstreamEnv) || JSON.stringify([t.startCommand, t.env]).includes('{upstreamUrl}');
+}
+
+/** Runs the chaos matrix and writes `<outDir>/report-input.json`. Throws HuntError (exit 2) on unsafe input. */
+export async function runChaos(loaded: LoadedConfig, opts: RunChaosOptions): Promise<RunChaosResult> {
+  const now = opts.nowMs ?? Date.now;
+  const startedAt = now();
+  const cfg = loaded.config;
+  const names = selectScenarios(opts.scenarios, cfg.chaos.scenarios);
+  const concurrency = checkConcurrency(opts.concurrency ?? cfg.chaos.concurrency);
+  checkProfileForLane(cfg, loaded.file);
+  const prodPort = cfg.target.port;
+  const ports = opts.basePort !== undefined ? basePorts(opts.basePort, names.length, prodPort) : await portsFor(names.length, prodPort);
+  const prodHome = resolveHome(loaded);
+  const parent = sandboxParent();
+  assertSeparate(parent, prodHome);
+  const outDir = path.resolve(opts.outDir);
+  await ensureDir(outDir);
+
+  // registered first, so a signal teardown runs it last: catches a sandbox created while the others were torn down
+  const unregisterSweep = onTeardown(() => sweepOwnSandboxes(parent));
+  const reclaimed = await reclaimStaleSandboxes(parent);
+  for (const r of reclaimed) opts.progress?.info(`chaos: reclaimed ${r.dir} (${r.reason}; killed ${r.killed.length} process(es))`);
+  let stub: UpstreamStub | null = null;
+  let unregisterStub = () => {};
+  if (needsUpstream(loaded)) {
+    stub = await startUpstreamStub();
+    unregisterStub = onTeardown(() => stub?.close());
+  }
+  const env = opts.baseEnv ?? process.env;
+  const secretValues = cfg.target.secretEnv.flatMap((k) => [cfg.target.env[k], env[k]]).filter((v): v is string => Boolean(v));
+  const redact = createRedactor({ patterns: cfg.redact.patterns, secretValues });
+  const configArg = loaded.demo ? '--demo' : `--config ${loaded.file}`;
+  const shared: RunShared = {
+    loaded,
+    cfg: cfg.chaos,
+    spec: {
+      name: cfg.target.name,
+      host: cfg.target.host,
+      startCommand: cfg.target.startCommand,
+      healthUrl: cfg.target.healthUrl ?? null,
+      healthTimeoutMs: cfg.target.healthTimeoutMs,
+      readyTimeoutMs: cfg.target.readyTimeoutMs,
+      requiredEnv: cfg.target.requiredEnv,
+      logPaths: cfg.logs.map((l) => ({ source: l.source, path: l.path })),
+    },
+    prodHome,
+    prodPort,
+    runId: opts.runId,
+    outDir,
+    cwd: path.resolve(opts.cwd ?? process.cwd()),
+    redact,
+    baseEnv: env,
+    upstreamUrl: stub ? `http://127.0.0.1:${stub.port}/` : undefined,
+    sandboxParent: parent,
+    ignore: [parent, outDir, ...(opts.auditIgnore ?? []).map((p) => path.resolve(p))],
+    lanes: new Map(),
+    reproCommand: (n) => `hunt staging-chaos ${configArg} --scenarios ${n} --concurrency 1 --release ${opts.release} --run-id repro-${n} --out-dir <dir>`,
+    nowMs: now,
+  };
+
+  const results = new Map<ScenarioName, ScenarioResult>();
+  let next = 0;
+  const worker = async () => {
+    while (next < names.length && !isTearingDown()) {
+      const i = next++;
+      const step = opts.progress?.step(`chaos ${names[i]} (port ${ports[i]})`);
+      const res = await runScenario(scenarioDef(names[i]), ports[i], shared);
+      results.set(names[i], res);
+      step?.done(res.check.status, res.check.status === 'pass' ? undefined : res.check.summary.slice(0, 160));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
+  } finally {
+    await stub?.close();
+    unregisterStub();
+    unregisterSweep();
+  }
+
+  const checks = names.map((n) => results.get(n)!.check);
+  const classification = names.map((n) => results.get(n)!.classification).filter((c): c is Classification => c !== null);
+  const report: HuntReportV1 = {
+    version: '1',
+    release: opts.release,
+    runId: opts.runId,
+    lane: 'staging-chaos',
+    startedAt: new Date(startedAt).toISOString(),
+    endedAt: new Date(Math.max(now(), startedAt)).toISOString(),
+    checks,
+    signatures: [],
+    classification,
+    upstreamLinks: [],
+    metadata: {
+      chaos: {
+        target: cfg.target.name,
+        profile: loaded.file,
+        scenarios: names,
+        concurrency,
+        ports: Object.fromEntries(names.map((n, i) => [n, ports[i]])),
+        sandboxParent: parent,
+        startCommand: commandText(cfg.target.startCommand),
+        reclaimed,
+      },
+    },
+  };
+  await writeJsonAtomic(path.join(outDir, 'report-input.json'), report);
+  return { report, checks, classification };
+}

@@ -1,0 +1,65 @@
+/** Shared shapes of the chaos lane: findings, the per-scenario recorder, scenario definitions. */
+import type { ChaosConfig, ScenarioName } from '../config/schema.js';
+import type { Lane } from './lane.js';
+
+/** What went wrong. crash/hang/leak/orphan are p0 when they fail a check. */
+export type FindingKind = 'crash' | 'hang' | 'leak' | 'orphan' | 'behaviour' | 'message' | 'setup';
+
+export interface Finding {
+  kind: FindingKind;
+  level: 'fail' | 'warn';
+  detail: string;
+}
+
+/** Collects what a scenario observed; the runner turns it into a check. */
+export class Recorder {
+  readonly findings: Finding[] = [];
+  readonly evidence: string[] = [];
+  readonly notes: string[] = [];
+  readonly metadata: Record<string, unknown> = {};
+  readonly timings: Record<string, number> = {};
+  skipped: string | null = null;
+
+  fail(kind: FindingKind, detail: string): void {
+    this.findings.push({ kind, level: 'fail', detail });
+  }
+  warn(kind: FindingKind, detail: string): void {
+    this.findings.push({ kind, level: 'warn', detail });
+  }
+  /** An evidence line (already redacted by whoever built it from target output). */
+  add(line: string): void {
+    this.evidence.push(line);
+  }
+  /** A fact for the pass summary, e.g. "exited 98 after 180 ms". */
+  note(text: string): void {
+    this.notes.push(text);
+  }
+  timing(name: string, ms: number): void {
+    this.timings[name] = Math.round(ms);
+  }
+  skip(reason: string): void {
+    this.skipped = reason;
+  }
+}
+
+export interface ScenarioContext {
+  name: ScenarioName;
+  cfg: ChaosConfig;
+  lane: Lane;
+  rec: Recorder;
+}
+
+export interface ScenarioDef {
+  name: ScenarioName;
+  title: string;
+  /** What a healthy target does, for the classification's `expected` (profile values filled in). */
+  expected(cfg: ChaosConfig): string;
+  /** Where to look when it fails. */
+  suggestedFix: string;
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+/** chaos_<id>: dashes to underscores (check and classification id). */
+export function checkId(name: ScenarioName): string {
+  return `chaos_${name.replace(/-/g, '_')}`;
+}

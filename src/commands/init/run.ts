@@ -1,0 +1,66 @@
+/**
+ * `hunt init`: writes a starter hunt.config.json and known-issues.json. Refuses to overwrite either
+ * (checked before anything is written, so a refusal leaves the directory untouched) unless --force.
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { CONFIG_FILE_NAME, packageDir } from '../../config/load.js';
+import { parseIntFlag } from '../../config/overrides.js';
+import { UsageError } from '../../errors.js';
+import { pathExists, writeJsonAtomic } from '../../runtime/fs.js';
+import type { RunContext } from '../types.js';
+import { STARTER_SCRIPTS, starterConfig, starterKnownIssues } from './starter.js';
+
+export const KNOWN_ISSUES_FILE_NAME = 'known-issues.json';
+const INSTALLED_SCHEMAS = './node_modules/release-hunt/schemas';
+
+/** `$schema` reference: relative when this hunt lives under `dir` (a local install), else the usual install path. */
+function schemaRef(dir: string, file: string): string {
+  const rel = path.relative(dir, path.join(packageDir, 'schemas', file));
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return `./${rel.split(path.sep).join('/')}`;
+  return `${INSTALLED_SCHEMAS}/${file}`;
+}
+
+/** Runs `hunt init`. */
+export async function run(opts: Record<string, unknown>, ctx: RunContext): Promise<number> {
+  const name = String(opts.name ?? 'my-daemon');
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+    throw new UsageError(`--name: "${name}" must be 1-64 letters, digits, _ . - (it is used as a command and in paths)`);
+  }
+  const port = parseIntFlag(opts.port ?? '8080', '--port', 1, 65535)!;
+  const dir = path.resolve(ctx.cwd, typeof opts.dir === 'string' ? opts.dir : '.');
+  try {
+    if (!(await fsp.stat(dir)).isDirectory()) throw new UsageError(`--dir: ${dir} is not a directory`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // created below
+  }
+
+  const files = [path.join(dir, CONFIG_FILE_NAME), path.join(dir, KNOWN_ISSUES_FILE_NAME)];
+  const existing: string[] = [];
+  for (const f of files) if (await pathExists(f)) existing.push(f);
+  if (existing.length && !opts.force) {
+    throw new UsageError(`refusing to overwrite ${existing.join(' and ')}`, { hint: 'pass --force to overwrite, or --dir to write elsewhere' });
+  }
+
+  await writeJsonAtomic(files[0], starterConfig(name, port, schemaRef(dir, 'hunt-config.schema.json')));
+  await writeJsonAtomic(files[1], starterKnownIssues(schemaRef(dir, 'known-issues.schema.json')));
+
+  if (ctx.json) {
+    process.stdout.write(`${JSON.stringify({ written: files, overwritten: existing, scripts: STARTER_SCRIPTS })}\n`);
+    return 0;
+  }
+  const scripts = Object.entries(STARTER_SCRIPTS).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const out = [
+    ...files.map((f) => `${existing.includes(f) ? 'overwrote' : 'wrote'} ${f}`),
+    '',
+    'Add these scripts to your package.json:',
+    '  "scripts": {',
+    scripts.join(',\n'),
+    '  }',
+    '',
+    `Next: edit ${CONFIG_FILE_NAME} (commands, port, home, logs, signatures) for your daemon, then run \`hunt collect --label first\`.`,
+    'The format is documented in docs/config.md; `hunt collect --demo` shows a snapshot of the bundled sample gateway.',
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

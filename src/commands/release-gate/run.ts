@@ -1,0 +1,107 @@
+/**
+ * `hunt release-gate`: builds (or resumes) the gate, runs the phases through the journaled runner,
+ * prints the verdict. Exit 0 pass (and warn unless --fail-on warn), 1 fail, 2 usage/input/resume refusal.
+ */
+import path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { HuntError, UsageError } from '../../errors.js';
+import type { Check, HuntReportV1 } from '../../core/report-types.js';
+import { verdictExitCode } from '../../core/verdict.js';
+import { isAlive } from '../../runtime/signals.js';
+import { onTeardown } from '../../runtime/teardown.js';
+import { buildSteps, stepInfos } from '../../gate/catalogue.js';
+import { ensureDemoTarget, stopDemoTarget } from '../../gate/demo.js';
+import { loadJournal, verifyArtifacts } from '../../gate/journal-io.js';
+import { createGateProgress } from '../../gate/progress.js';
+import { planResume, refusalMessage, type ResumePlan } from '../../gate/resume.js';
+import { runSteps } from '../../gate/runner.js';
+import { newSession, resumedSession } from '../../gate/session.js';
+import { REPORT_FILES } from '../../gate/steps/report.js';
+import type { JournalState } from '../../gate/journal.js';
+import type { GateContext } from '../../gate/types.js';
+import { commandText } from '../../runtime/exec.js';
+import type { RunContext } from '../types.js';
+import { parseGateFlags, resumeFlags } from './options.js';
+import { printResult } from './output.js';
+
+async function readReport(outDir: string, why: string[] = []): Promise<HuntReportV1> {
+  try {
+    return JSON.parse(await fsp.readFile(path.join(outDir, REPORT_FILES.json), 'utf8')) as HuntReportV1;
+  } catch (err) {
+    // No report means the verdict step itself failed: an internal error, never a pass (exit 1).
+    throw new Error(`no report in ${outDir}: ${why.length ? why.join('; ') : (err as Error).message}`);
+  }
+}
+
+/** Runs the gate's steps with the demo target (if any) up, and always stopped afterwards. */
+async function execute(gate: GateContext, previous: { state: JournalState; plan: ResumePlan } | null): Promise<void> {
+  const stepChecks = new Map<string, Check[]>();
+  const steps = buildSteps(gate, stepChecks);
+  let unregister = () => {};
+  try {
+    if (gate.opts.demo) {
+      unregister = onTeardown(() => stopDemoTarget(gate).then(() => {}));
+      const how = await ensureDemoTarget(gate);
+      gate.progress.info(`demo target: hunt-sample-gateway ${how} on 127.0.0.1:${gate.opts.binding.port}, home ${gate.opts.binding.home}`);
+    }
+    await runSteps({ gate, steps, previous, testConcurrency: gate.loaded.config.gate.testConcurrency, stepChecks });
+  } finally {
+    if (gate.opts.demo) {
+      const { survivors } = await stopDemoTarget(gate);
+      if (survivors.length) gate.progress.info(`hunt: warning: demo processes survived SIGKILL: ${survivors.join(', ')}`);
+      unregister();
+    }
+  }
+}
+
+/** Resume: journal + artifacts verified, plan checked; a refusal stops here with exit 2. */
+async function prepareResume(outDir: string, accept: string[], ctx: RunContext, progress: Awaited<ReturnType<typeof createGateProgress>>) {
+  const state = await loadJournal(outDir);
+  const gate = await resumedSession(state.run, ctx.env, ctx.cwd, progress);
+  await verifyArtifacts(gate.opts.outDir, state);
+  const steps = buildSteps(gate, new Map());
+  const plan = planResume(state, stepInfos(steps), accept, isAlive);
+  if (plan.acceptErrors.length) throw new UsageError('--accept-step cannot be applied', { details: plan.acceptErrors });
+  if (plan.refusal) {
+    if (gate.opts.demo) await stopDemoTarget(gate); // the demo leaves nothing running, even on a refusal
+    const status = gate.target.commands.status;
+    const msg = refusalMessage(plan.refusal, gate.opts.outDir, status ? gate.redact(commandText(status)) : undefined);
+    throw new HuntError(msg.message, { details: msg.details, hint: msg.hint });
+  }
+  return { gate, state, plan };
+}
+
+/** The command. */
+export async function run(opts: Record<string, unknown>, ctx: RunContext): Promise<number> {
+  const resume = resumeFlags(opts, ctx.cwd);
+  const progress = await createGateProgress();
+  try {
+    let gate: GateContext;
+    let previous: { state: JournalState; plan: ResumePlan } | null = null;
+    if (resume) {
+      const r = await prepareResume(resume.outDir, resume.accept, ctx, progress);
+      gate = r.gate;
+      previous = { state: r.state, plan: r.plan };
+      if (r.state.done) {
+        progress.info(`hunt release-gate: ${gate.opts.outDir} already finished; nothing to resume`);
+        return printResult(gate, await readReport(gate.opts.outDir), ctx.json, true);
+      }
+      progress.info(`hunt release-gate: resuming ${gate.opts.runId} (${r.plan.completed.length} step(s) done, re-running ${r.plan.rerun.map((x) => x.step).join(', ') || 'none'}${r.plan.accepted.length ? `, accepted ${r.plan.accepted.join(', ')}` : ''})`);
+      await gate.journal.append({ t: 'resume', at: new Date().toISOString(), pid: process.pid });
+    } else {
+      const flags = parseGateFlags(opts, ctx.cwd, Date.now());
+      const s = await newSession(flags, ctx.env, ctx.cwd, progress);
+      gate = s.gate;
+      await gate.journal.append(s.header);
+      progress.info(`hunt release-gate: release ${gate.opts.release}, run ${gate.opts.runId}, lane ${gate.opts.lane}, out-dir ${gate.opts.outDir}`);
+    }
+    await execute(gate, previous);
+    const report = await readReport(gate.opts.outDir, gate.internalErrors);
+    const status = (report.metadata?.gate as { status: 'pass' | 'warn' | 'fail' }).status;
+    await gate.journal.append({ t: 'done', at: new Date().toISOString(), verdict: status, exitCode: verdictExitCode(status, gate.opts.failOn) });
+    progress.close();
+    return printResult(gate, report, ctx.json, Boolean(resume));
+  } finally {
+    progress.close();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Cross-field checks zod cannot express per field: references between sections, duplicates, placeholders.
+ * Pure: takes the parsed config, returns issues in the same `{path, message}` shape as zod's.
+ */
+import type { HuntConfig } from './schema.js';
+
+export interface ConfigIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** Placeholders expand() understands; anything else in braces in a path or URL is a typo. */
+export const PLACEHOLDERS = ['port', 'home', 'configDir', 'packageDir', 'node', 'upstreamUrl'] as const;
+
+function unknownPlaceholders(text: string): string[] {
+  const found = [...text.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]);
+  return found.filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
+}
+
+function checkPlaceholders(text: string | undefined, path: PropertyKey[], out: ConfigIssue[]): void {
+  if (text === undefined) return;
+  for (const name of unknownPlaceholders(text)) {
+    out.push({ path, message: `unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})` });
+  }
+}
+
+function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => PropertyKey[], what: string, out: ConfigIssue[]): void {
+  const first = new Map<string, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const prev = first.get(k);
+    if (prev === undefined) first.set(k, i);
+    else out.push({ path: path(i), message: `duplicate ${what} "${k}" (first defined at index ${prev})` });
+  });
+}
+
+function validRegex(source: string): string | null {
+  try {
+    new RegExp(source);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+function checkHealthUrl(url: string | undefined, out: ConfigIssue[]): void {
+  if (url === undefined) return;
+  // Placeholders are filled with plausible values so the URL's shape can be checked before any run.
+  const probe = url.replace(/\{port\}/g, '1').replace(/\{[A-Za-z]+\}/g, 'x');
+  let parsed: URL;
+  try {
+    parsed = new URL(probe);
+  } catch {
+    out.push({ path: ['target', 'healthUrl'], message: `not a valid URL: "${url}"` });
+    return;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    out.push({ path: ['target', 'healthUrl'], message: `must be an http:// or https:// URL (got ${parsed.protocol})` });
+  }
+}
+
+/** Every cross-field problem of a parsed config, in document order. */
+export function semanticIssues(config: HuntConfig): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const t = config.target;
+  checkPlaceholders(t.home, ['target', 'home'], out);
+  checkPlaceholders(t.healthUrl, ['target', 'healthUrl'], out);
+  checkHealthUrl(t.healthUrl, out);
+  checkPlaceholders(t.configFile, ['target', 'configFile'], out);
+
+  duplicates(config.logs, (l) => l.source, (i) => ['logs', i, 'source'], 'log source', out);
+  config.logs.forEach((l, i) => {
+    checkPlaceholders(l.path, ['logs', i, 'path'], out);
+    if (l.timestamp?.format === 'regex' && !l.timestamp.regex) {
+      out.push({ path: ['logs', i, 'timestamp', 'regex'], message: 'required when format is "regex"' });
+    }
+  });
+
+  const sources = new Set(config.logs.map((l) => l.source));
+  duplicates(config.signatures, (s) => s.name, (i) => ['signatures', i, 'name'], 'signature name', out);
+  config.signatures.forEach((s, i) => {
+    if (!sources.has(s.source)) {
+      const known = [...sources].join(', ') || 'none: add a logs[] entry';
+      out.push({ path: ['signatures', i, 'source'], message: `unknown log source "${s.source}" (defined: ${known})` });
+    }
+    if (s.regex) {
+      const err = validRegex(s.pattern);
+      if (err) out.push({ path: ['signatures', i, 'pattern'], message: `invalid regular expression: ${err}` });
+    }
+  });
+
+  duplicates(config.gate.tests, (b) => b.id, (i) => ['gate', 'tests', i, 'id'], 'test bundle id', out);
+  return inDocumentOrder(out);
+}
+
+const SECTIONS = ['target', 'logs', 'signatures', 'gate'];
+
+/** Stable sort by section, then by array index, so issues read top to bottom like the file. */
+function inDocumentOrder(issues: ConfigIssue[]): ConfigIssue[] {
+  const index = (p: PropertyKey[]) => {
+    const i = p[0] === 'gate' ? p[2] : p[1];
+    return typeof i === 'number' ? i : -1;
+  };
+  return issues
+    .map((issue, n) => ({ issue, n }))
+    .sort((a, b) => SECTIONS.indexOf(String(a.issue.path[0])) - SECTIONS.indexOf(String(b.issue.path[0])) || index(a.issue.path) - index(b.issue.path) || a.n - b.n)
+    .map((x) => x.issue);
+}

@@ -1,0 +1,84 @@
+/**
+ * HTTP health probe: one GET with a hard deadline (a hanging endpoint never hangs hunt), no keep-alive
+ * agent (nothing lingers after the probe), the body capped and redacted.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { noRedaction, type Redactor } from '../runtime/redact.js';
+
+export interface HealthProbe {
+  url: string;
+  /** true when the endpoint answered 2xx within the deadline. */
+  ok: boolean;
+  statusCode: number | null;
+  /** Time until the (capped) body was read; null when no response arrived. */
+  latencyMs: number | null;
+  timedOut: boolean;
+  /** Connection or protocol error (e.g. "connect ECONNREFUSED 127.0.0.1:4711"); null on any HTTP answer. */
+  error: string | null;
+  /** Start of the body, redacted (null when none). */
+  body: string | null;
+}
+
+export interface HealthOptions {
+  timeoutMs: number;
+  redact?: Redactor;
+  /** Body characters kept (default 512). */
+  maxBodyChars?: number;
+}
+
+/** GETs `url` once; never throws (every failure is described in the result). */
+export function probeHealth(url: string, opts: HealthOptions): Promise<HealthProbe> {
+  const redact = opts.redact ?? noRedaction;
+  const maxBody = opts.maxBodyChars ?? 512;
+  const started = performance.now();
+  const result = (p: Partial<HealthProbe>): HealthProbe => ({
+    url,
+    ok: false,
+    statusCode: null,
+    latencyMs: null,
+    timedOut: false,
+    error: null,
+    body: null,
+    ...p,
+  });
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return Promise.resolve(result({ error: `not a valid URL: ${url}` }));
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return Promise.resolve(result({ error: `unsupported protocol ${parsed.protocol} (http or https only)` }));
+  }
+  const client = parsed.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (p: Partial<HealthProbe>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve(result(p));
+    };
+    const req = client.get(parsed, { agent: false, headers: { 'user-agent': 'hunt-health-probe', connection: 'close' } }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        if (size < maxBody * 4) chunks.push(c); // bytes, generous for multi-byte text; the rest is drained
+        size += c.length;
+      });
+      const done = () => {
+        const text = Buffer.concat(chunks).toString('utf8').trim();
+        const body = text ? redact(text.length > maxBody ? `${text.slice(0, maxBody)}...` : text) : null;
+        const code = res.statusCode ?? null;
+        finish({ ok: code !== null && code >= 200 && code < 300, statusCode: code, latencyMs: Math.round(performance.now() - started), body });
+      };
+      res.on('end', done);
+      res.on('error', done); // a body cut short still carries the status code
+    });
+    req.on('error', (err) => finish({ error: redact(err.message) }));
+    const timer = setTimeout(() => finish({ timedOut: true, error: `no response within ${opts.timeoutMs} ms` }), opts.timeoutMs);
+  });
+}

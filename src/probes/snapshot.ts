@@ -1,0 +1,168 @@
+/**
+ * takeSnapshot: the runtime snapshot of a target, used by `hunt collect` and by the release gate's
+ * preflight and post-change phases. Probes run concurrently, each with its own deadline, so a hanging
+ * target costs at most the slowest timeout. A target that is down is a valid snapshot, not an error.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packageDir, type LoadedConfig } from '../config/load.js';
+import { commandEnv, profileRedactor, resolveLogSources, resolveTarget } from '../config/resolve.js';
+import { commandOutcome, parseVersion, runRecord } from './command-record.js';
+import type { Progress } from '../runtime/progress.js';
+import { scanSignatures } from '../scan/index.js';
+import type { ScanResult } from '../scan/types.js';
+import { probeHealth, type HealthProbe } from './health.js';
+import { scanListeners, type ListenerScan } from './listeners.js';
+import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type RuntimeSnapshot, type SnapshotLogSource, type SnapshotSignature } from './snapshot-types.js';
+import { targetProcess } from './target-process.js';
+
+export interface SnapshotOptions {
+  label: string;
+  windowMinutes: number;
+  /** Overrides the profile's port / home for this snapshot (home resolved against the working directory). */
+  port?: number;
+  home?: string;
+  /** Environment of target commands and source of secret values (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The window's end (default now); injectable so tests control time. */
+  nowMs?: number;
+  progress?: Progress;
+  /** Count countTotal over whole files (default true); false reads only the window's bytes. */
+  totals?: boolean;
+}
+
+const quiet: Progress = { step: () => ({ done() {}, update() {} }), info() {} };
+
+function huntVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function snapshotSignatures(loaded: LoadedConfig, scan: ScanResult): SnapshotSignature[] {
+  const byName = new Map(scan.signatures.map((s) => [s.name, s]));
+  return loaded.config.signatures.map((cfg) => {
+    const s = byName.get(cfg.name);
+    return {
+      name: cfg.name,
+      source: cfg.source,
+      kind: cfg.kind,
+      ...(cfg.severity ? { severity: cfg.severity } : {}),
+      ...(cfg.category ? { category: cfg.category } : {}),
+      ...(cfg.issueUrl ? { issueUrl: cfg.issueUrl } : {}),
+      countWindow: s?.countWindow ?? 0,
+      countTotal: s?.countTotal ?? 0,
+      firstSeen: s?.firstSeen ?? null,
+      lastSeen: s?.lastSeen ?? null,
+      samples: (s?.samples ?? []).slice(0, 3),
+    };
+  });
+}
+
+/** Takes a runtime snapshot of the profile's target. Never throws for the target's own state. */
+export async function takeSnapshot(loaded: LoadedConfig, opts: SnapshotOptions): Promise<RuntimeSnapshot> {
+  const started = Date.now();
+  const env = opts.env ?? process.env;
+  const nowMs = opts.nowMs ?? started;
+  const progress = opts.progress ?? quiet;
+  const t0 = loaded.config.target;
+  const eff: LoadedConfig = {
+    ...loaded,
+    config: { ...loaded.config, target: { ...t0, port: opts.port ?? t0.port, home: opts.home !== undefined ? path.resolve(opts.home) : t0.home } },
+  };
+  const target = resolveTarget(eff);
+  const redact = profileRedactor(eff, env);
+  const cmdEnv = commandEnv(target, env);
+  const windowStartMs = nowMs - opts.windowMinutes * 60_000;
+
+  // Everything starts at once; progress is reported in a fixed order so the log reads the same every run.
+  const versionP = runRecord(target.commands.version, target, cmdEnv, eff.configDir, redact);
+  const statusP = runRecord(target.commands.status, target, cmdEnv, eff.configDir, redact);
+  const listenersP: Promise<ListenerScan> = scanListeners(target.port);
+  const processP = listenersP.then((l) => targetProcess(target.port, l.listeners, redact));
+  const healthP: Promise<HealthProbe | null> = target.healthUrl
+    ? probeHealth(target.healthUrl, { timeoutMs: target.healthTimeoutMs, redact })
+    : Promise.resolve(null);
+  const scanP = scanSignatures(
+    resolveLogSources(eff),
+    eff.config.signatures.map((s) => ({ name: s.name, source: s.source, pattern: s.pattern, regex: s.regex })),
+    { windowStartMs, windowEndMs: nowMs, redact, maxSamples: 3, totals: opts.totals ?? true },
+  );
+  // Attach handlers now: a rejection must not go unhandled while an earlier step is still awaited.
+  for (const p of [versionP, statusP, processP, healthP, scanP]) p.catch(() => {});
+
+  let step = progress.step('version command');
+  const version = await versionP;
+  step.done(version.exitCode === 0 && !version.timedOut ? 'pass' : 'warn', commandOutcome(version));
+  step = progress.step('status command');
+  const status = await statusP;
+  step.done(status.exitCode === 0 && !status.timedOut ? 'pass' : 'warn', commandOutcome(status));
+  step = progress.step(`listeners on port ${target.port}`);
+  const listeners = await listenersP;
+  step.done(listeners.listeners.length ? 'pass' : 'warn', listeners.error ?? `${listeners.listeners.length} via ${listeners.source}`);
+  step = progress.step('target process');
+  const proc = await processP;
+  step.done(proc.pid !== null ? 'pass' : 'warn', proc.pid !== null ? `pid ${proc.pid}, ${proc.tree.length} process(es)` : (proc.note ?? 'not found'));
+  step = progress.step('health probe');
+  const health = await healthP;
+  if (!health) step.done('skip', 'no healthUrl in the profile');
+  else step.done(health.ok ? 'pass' : 'warn', health.statusCode !== null ? `HTTP ${health.statusCode} in ${health.latencyMs} ms` : (health.error ?? 'no answer'));
+  step = progress.step(`log signatures (${opts.windowMinutes} min window)`);
+  const scan = await scanP;
+  const signatures = snapshotSignatures(eff, scan);
+  const inWindow = signatures.reduce((n, s) => n + s.countWindow, 0);
+  const missing = scan.sources.filter((s) => s.missing || s.error).map((s) => s.source);
+  step.done(missing.length ? 'warn' : 'pass', `${inWindow} match(es) in window${missing.length ? `; missing/unreadable: ${missing.join(', ')}` : ''}`);
+
+  const parsedVersion = version.exitCode === 0 && !version.timedOut ? parseVersion(`${version.stdout}\n${version.stderr}`) : null;
+  const running = status.exitCode === 0 && !status.timedOut;
+  const sourceOrder = new Map(eff.config.logs.map((l, i) => [l.source, i]));
+  const logs = [...scan.sources]
+    .sort((a, b) => (sourceOrder.get(a.source) ?? 0) - (sourceOrder.get(b.source) ?? 0))
+    .map((s): SnapshotLogSource => ({
+      source: s.source,
+      path: s.path,
+      files: s.files,
+      missing: s.missing,
+      error: s.error ? redact(s.error) : null,
+      timestampFormat: s.timestampFormat,
+      linesTotal: s.linesTotal,
+      linesWithoutTimestamp: s.linesWithoutTimestamp,
+      seeked: s.seeked,
+      bytesRead: s.bytesRead,
+      totalsExact: s.totalsExact,
+    }));
+  return {
+    kind: SNAPSHOT_KIND,
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    label: opts.label,
+    takenAt: new Date(nowMs).toISOString(),
+    durationMs: Date.now() - started,
+    hunt: { version: huntVersion() },
+    config: { file: eff.file, demo: eff.demo, overrides: eff.overrides ?? [] },
+    target: { name: target.name, host: target.host, port: target.port, home: target.home, healthUrl: target.healthUrl },
+    window: { minutes: opts.windowMinutes, start: new Date(windowStartMs).toISOString(), end: new Date(nowMs).toISOString() },
+    commands: { version: { ...version, parsed: parsedVersion }, status: { ...status, running } },
+    listeners: {
+      source: listeners.source,
+      error: listeners.error ?? null,
+      entries: listeners.listeners.map((l) => ({ ...l, command: l.command === null ? null : redact(l.command) })),
+    },
+    health,
+    process: proc,
+    signatures,
+    logs,
+    summary: {
+      running,
+      listening: listeners.listeners.length > 0,
+      healthy: health ? health.ok : null,
+      version: parsedVersion,
+      signaturesInWindow: inWindow,
+      signaturesMatchedInWindow: signatures.filter((s) => s.countWindow > 0).map((s) => s.name),
+      logSourcesMissing: missing,
+      commandsTimedOut: [version.timedOut ? 'version' : '', status.timedOut ? 'status' : ''].filter(Boolean),
+    },
+  };
+}

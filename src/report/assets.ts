@@ -1,0 +1,37 @@
+/**
+ * Where the shipped assets live (schemas/, templates/) and cached reads of the schemas. Resolved from this
+ * module's location so an installed package finds its own files whatever the working directory.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Root of the installed package (dist/report/ -> ../..). */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Directory of the default Markdown templates. */
+export const defaultTemplateDir = path.join(packageRoot, 'templates');
+
+export const SCHEMA_FILES = {
+  report: 'hunt-report-v1.schema.json',
+  config: 'hunt-config.schema.json',
+  allowlist: 'known-issues.schema.json',
+} as const;
+export type SchemaName = keyof typeof SCHEMA_FILES;
+
+/** Absolute path of a shipped schema. */
+export function schemaPath(name: SchemaName): string {
+  return path.join(packageRoot, 'schemas', SCHEMA_FILES[name]);
+}
+
+const cache = new Map<SchemaName, Record<string, unknown>>();
+
+/** The parsed shipped schema (read once per process; a missing schema is a broken install, not user input). */
+export function loadSchema(name: SchemaName): Record<string, unknown> {
+  let schema = cache.get(name);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(schemaPath(name), 'utf8')) as Record<string, unknown>;
+    cache.set(name, schema);
+  }
+  return schema;
+}

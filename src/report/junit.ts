@@ -1,0 +1,88 @@
+/**
+ * JUnit XML for CI dashboards: one testcase per check. fail -> <failure>, warn -> a note in <system-out>,
+ * skip -> <skipped>. An allowlisted failure stays a <failure> (its message names the entry): the exit code
+ * carries the gate's decision, a dashboard must not show a known failure as green.
+ */
+import type { Check, GateVerdict, HuntReportV1 } from '../core/report-types.js';
+import { checkAllowlistMark } from '../core/verdict.js';
+import { sanitize } from './escape.js';
+
+/** Removes what XML 1.0 cannot hold at all (most controls, U+FFFE/FFFF, lone surrogates). */
+function xmlSafe(s: string): string {
+  return sanitize(s).replace(/[\ufffe\uffff]/g, '\ufffd');
+}
+
+/** Escapes text content. */
+export function xmlText(raw: unknown): string {
+  return xmlSafe(String(raw ?? ''))
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** Escapes an attribute value (double-quoted); newlines and tabs survive as character references. */
+export function xmlAttr(raw: unknown): string {
+  return xmlText(raw).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+function seconds(ms: number): string {
+  return Number.isFinite(ms) && ms >= 0 ? (ms / 1000).toFixed(3) : '0.000';
+}
+
+function body(c: Check): string {
+  const parts: string[] = [];
+  if (c.command !== undefined) parts.push(`$ ${c.command}`);
+  for (const e of c.evidence ?? []) parts.push(e);
+  for (const a of c.artifacts ?? []) parts.push(`artifact: ${a}`);
+  return parts.join('\n\n');
+}
+
+function testcase(c: Check, classname: string): string {
+  const open = `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(c.id)}" time="${seconds(c.durationMs)}">`;
+  const lines: string[] = [open];
+  const detail = body(c);
+  const title = c.title ? `${c.title}: ${c.summary}` : c.summary;
+  if (c.status === 'fail') {
+    const mark = checkAllowlistMark(c);
+    const msg = mark ? `[known issue ${mark.entryId}: ${mark.issueUrl}] ${title}` : title;
+    lines.push(`      <failure message="${xmlAttr(msg)}" type="${mark ? 'known-fail' : 'fail'}">${xmlText(detail)}</failure>`);
+  } else if (c.status === 'skip') {
+    lines.push(`      <skipped message="${xmlAttr(title)}"/>`);
+  }
+  if (c.status === 'warn') {
+    lines.push(`      <system-out>${xmlText(`WARN: ${title}${detail ? `\n\n${detail}` : ''}`)}</system-out>`);
+  } else if (c.status !== 'fail' && detail) {
+    lines.push(`      <system-out>${xmlText(detail)}</system-out>`);
+  }
+  lines.push('    </testcase>');
+  return lines.join('\n');
+}
+
+/** Renders the JUnit XML document of a (normalized) report and its verdict. */
+export function renderJunit(report: HuntReportV1, gate: GateVerdict): string {
+  const classname = `hunt.${report.lane}`;
+  const n = (s: Check['status']) => report.checks.filter((c) => c.status === s).length;
+  const totalMs = report.checks.reduce((sum, c) => sum + (Number.isFinite(c.durationMs) ? c.durationMs : 0), 0);
+  const counts = `tests="${report.checks.length}" failures="${n('fail')}" errors="0" skipped="${n('skip')}" time="${seconds(totalMs)}"`;
+  const props = [
+    ['release', report.release],
+    ['runId', report.runId],
+    ['lane', report.lane],
+    ['gate', gate.status],
+    ['blockingSeverity', gate.blockingSeverity],
+  ]
+    .map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`)
+    .join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="hunt" ${counts}>`,
+    `  <testsuite name="${xmlAttr(`hunt ${report.lane} ${report.release}`)}" ${counts} timestamp="${xmlAttr(report.startedAt)}">`,
+    '    <properties>',
+    props,
+    '    </properties>',
+    ...report.checks.map((c) => testcase(c, classname)),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,126 @@
+/**
+ * Markdown rendering through handlebars templates: templates/report.md.hbs and templates/partials/*.hbs,
+ * each overridable by a file of the same name in a --template directory. Escaping lives in helpers that
+ * call escape.ts, so a template cannot emit an untrusted string that breaks the Markdown by accident as
+ * long as it uses them; a plain {{value}} is HTML-escaped by handlebars (safe, but not table-safe).
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { InputError } from '../errors.js';
+import { defaultTemplateDir } from './assets.js';
+import { htmlText, mdCell, mdCellCode, mdCode, mdFence, mdLink, mdText } from './escape.js';
+import type { ReportView } from './view-model.js';
+
+export const MAIN_TEMPLATE = 'report.md.hbs';
+/** The compact document appended to GITHUB_STEP_SUMMARY when the full one is too large for it. */
+export const COMPACT_TEMPLATE = 'step-summary.md.hbs';
+
+interface Source {
+  file: string;
+  source: string;
+}
+
+/** Top-level templates and partials, each remembered with the file it came from (for error messages). */
+export interface TemplateSet {
+  mains: Map<string, Source>;
+  partials: Map<string, Source>;
+}
+
+async function readDirHbs(dir: string): Promise<string[]> {
+  try {
+    return (await fsp.readdir(dir)).filter((f) => f.endsWith('.hbs')).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+async function overlay(set: TemplateSet, dir: string): Promise<number> {
+  let found = 0;
+  for (const name of await readDirHbs(dir)) {
+    const file = path.join(dir, name);
+    set.mains.set(name, { file, source: await fsp.readFile(file, 'utf8') });
+    found++;
+  }
+  const pdir = path.join(dir, 'partials');
+  for (const name of await readDirHbs(pdir)) {
+    const file = path.join(pdir, name);
+    set.partials.set(name.slice(0, -'.hbs'.length), { file, source: await fsp.readFile(file, 'utf8') });
+    found++;
+  }
+  return found;
+}
+
+/** Loads the shipped templates, overlaid by `customDir` (InputError when it is missing or holds no template). */
+export async function loadTemplates(customDir?: string): Promise<TemplateSet> {
+  const set: TemplateSet = { mains: new Map(), partials: new Map() };
+  await overlay(set, defaultTemplateDir);
+  if (customDir !== undefined) {
+    const stat = await fsp.stat(customDir).catch(() => null);
+    if (!stat || !stat.isDirectory()) {
+      throw new InputError(`--template: ${customDir} is not a directory`, { hint: `pass a directory holding ${MAIN_TEMPLATE} and/or partials/*.hbs` });
+    }
+    if ((await overlay(set, customDir)) === 0) {
+      throw new InputError(`--template: ${customDir} holds no ${MAIN_TEMPLATE} and no partials/*.hbs`, {
+        hint: `copy ${defaultTemplateDir} as a starting point`,
+      });
+    }
+  }
+  return set;
+}
+
+type Hb = typeof Handlebars;
+
+/** Handlebars passes its options object last; strip it so helpers see only real arguments. */
+function args(raw: unknown[]): unknown[] {
+  return raw.slice(0, -1);
+}
+
+function registerHelpers(hb: Hb): void {
+  const safe = (s: string) => new hb.SafeString(s);
+  hb.registerHelper('cell', (...a: unknown[]) => safe(mdCell(args(a)[0], typeof args(a)[1] === 'number' ? (args(a)[1] as number) : undefined)));
+  hb.registerHelper('cellCode', (...a: unknown[]) => safe(mdCellCode(args(a)[0])));
+  hb.registerHelper('cellLink', (...a: unknown[]) => safe(mdLink(args(a)[0], args(a)[1])));
+  hb.registerHelper('text', (...a: unknown[]) => safe(mdText(args(a)[0])));
+  hb.registerHelper('line', (...a: unknown[]) => safe(mdText(args(a)[0], { newline: 'space' })));
+  hb.registerHelper('code', (...a: unknown[]) => safe(mdCode(args(a)[0])));
+  hb.registerHelper('link', (...a: unknown[]) => safe(mdLink(args(a)[0], args(a)[1], Number.MAX_SAFE_INTEGER)));
+  hb.registerHelper('fence', (...a: unknown[]) => safe(mdFence(args(a)[0], typeof args(a)[1] === 'string' ? (args(a)[1] as string) : '')));
+  hb.registerHelper('html', (...a: unknown[]) => safe(htmlText(args(a)[0])));
+  hb.registerHelper('inc', (...a: unknown[]) => Number(args(a)[0]) + 1);
+  hb.registerHelper('eq', (...a: unknown[]) => args(a)[0] === args(a)[1]);
+  hb.registerHelper('plural', (...a: unknown[]) => {
+    const [n, word] = args(a) as [number, string];
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+  });
+}
+
+function compileOrThrow(hb: Hb, t: Source): Handlebars.TemplateDelegate {
+  try {
+    // Compile eagerly so a syntax error names its file now, not during rendering.
+    hb.precompile(t.source, { strict: false });
+    return hb.compile(t.source, { strict: false, noEscape: false });
+  } catch (err) {
+    throw new InputError(`template ${t.file}: ${(err as Error).message.split('\n')[0]}`, { hint: 'fix the handlebars syntax in that template' });
+  }
+}
+
+/** Renders the view with the top-level template `name` of a set; ends with exactly one newline. */
+export function renderMarkdown(view: ReportView, templates: TemplateSet, name: string = MAIN_TEMPLATE): string {
+  const hb = Handlebars.create();
+  registerHelpers(hb);
+  for (const [pname, t] of templates.partials) hb.registerPartial(pname, compileOrThrow(hb, t));
+  const source = templates.mains.get(name);
+  if (!source) throw new InputError(`template ${name} not found`, { hint: `the template directory must provide ${name}` });
+  const main = compileOrThrow(hb, source);
+  let out: string;
+  try {
+    out = main(view, { allowProtoPropertiesByDefault: false });
+  } catch (err) {
+    throw new InputError(`template ${source.file}: ${(err as Error).message.split('\n')[0]}`, {
+      hint: 'a template refers to a partial or helper that does not exist (docs/render-report.md lists them)',
+    });
+  }
+  return `${out.replace(/\s+$/, '')}\n`;
+}

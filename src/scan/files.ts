@@ -1,0 +1,82 @@
+/**
+ * Which files make up a log source: the live file and, when asked, its rotated siblings (`x.log.1`,
+ * `x.log.2.gz`, ...), oldest first (highest number first, the live file last). Gzip is recognised by its
+ * magic bytes, not its name.
+ */
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface LogFile {
+  path: string;
+  size: number;
+  gzip: boolean;
+}
+
+export interface SourceFiles {
+  /** Oldest first. */
+  files: LogFile[];
+  liveMissing: boolean;
+  /** Problems that are not "missing" (permission denied, a directory where a file was expected, ...). */
+  errors: string[];
+}
+
+function describe(err: unknown, file: string): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EACCES' || e.code === 'EPERM') return `${file}: permission denied`;
+  if (e.code === 'EISDIR') return `${file}: is a directory`;
+  return `${file}: ${e.code ?? ''} ${e.message}`.trim();
+}
+
+async function inspect(file: string): Promise<LogFile> {
+  const st = await stat(file);
+  if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  const fh = await open(file, 'r'); // proves readability now rather than halfway through a scan
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(magic, 0, 2, 0);
+    return { path: file, size: st.size, gzip: bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Rotated siblings of `live` present in its directory, oldest (highest number) first. */
+async function rotatedSiblings(live: string): Promise<string[]> {
+  const dir = path.dirname(live);
+  const base = path.basename(live);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const found: Array<{ n: number; name: string }> = [];
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`)) continue;
+    const m = /^(\d+)(\.gz)?$/.exec(name.slice(base.length + 1));
+    if (m && Number(m[1]) > 0) found.push({ n: Number(m[1]), name });
+  }
+  found.sort((a, b) => b.n - a.n || a.name.localeCompare(b.name));
+  return found.map((f) => path.join(dir, f.name));
+}
+
+/** Lists the files of a source; missing or unreadable files are reported, never thrown. */
+export async function discoverFiles(live: string, rotated: boolean): Promise<SourceFiles> {
+  const out: SourceFiles = { files: [], liveMissing: false, errors: [] };
+  const candidates = rotated ? [...(await rotatedSiblings(live)), live] : [live];
+  for (const file of candidates) {
+    try {
+      out.files.push(await inspect(file));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        if (file === live) out.liveMissing = true;
+      } else out.errors.push(describe(err, file));
+    }
+  }
+  return out;
+}
+
+/** Human-readable message for a read error (reported on the source, not thrown). */
+export function describeReadError(err: unknown, file: string): string {
+  return describe(err, file);
+}

@@ -1,0 +1,102 @@
+/**
+ * Harness of the chaos e2e tests: a private HOME and TMPDIR per suite (so sandboxes, reclaim and the
+ * production-home audit are the suite's own), a demo-derived profile with short deadlines, and a runner
+ * for the built bin that always ends (hard timeout) and records every port a run used.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HuntReportV1 } from '../../src/core/report-types.js';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const bin = path.join(repo, 'bin', 'hunt.js');
+
+export interface Suite {
+  dir: string;
+  home: string;
+  tmp: string;
+  tag: string;
+  /** Every port a hunt run reported using (asserted unbound at the end). */
+  ports: Set<number>;
+  /** Leak files the write-outside-home bug put in /tmp (removed at the end). */
+  leaks: Set<string>;
+}
+
+export async function createSuite(tag: string): Promise<Suite> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'hunt-chaos-e2e-'));
+  const home = path.join(dir, 'home');
+  const tmp = path.join(dir, 'tmp');
+  await fsp.mkdir(home, { recursive: true });
+  await fsp.mkdir(tmp, { recursive: true });
+  // the "production" home of the profile: its config is what each sandbox gets a copy of
+  await fsp.mkdir(path.join(home, '.hunt-sample-gateway'), { recursive: true });
+  await fsp.writeFile(path.join(home, '.hunt-sample-gateway', 'config.json'), JSON.stringify({ upstreamIntervalMs: 250 }));
+  return { dir, home, tmp, tag, ports: new Set(), leaks: new Set() };
+}
+
+/** The demo profile with short deadlines, optional bug switches, and chaos overrides. */
+export async function writeProfile(s: Suite, name: string, o: { bugs?: string[]; chaos?: Record<string, unknown> } = {}): Promise<string> {
+  const demo = JSON.parse(await fsp.readFile(path.join(repo, 'profiles', 'sample-gateway.json'), 'utf8'));
+  delete demo.$schema;
+  demo.target.readyTimeoutMs = 10_000;
+  demo.target.env = { ...demo.target.env, ...(o.bugs?.length ? { SAMPLE_GATEWAY_BUGS: o.bugs.join(',') } : {}), SAMPLE_GATEWAY_LEAK_TTL_MS: '60000' };
+  demo.chaos = {
+    ...demo.chaos,
+    concurrency: 4,
+    portCollision: { ...demo.chaos.portCollision, deadlineMs: 5000 },
+    alreadyRunning: { ...demo.chaos.alreadyRunning, deadlineMs: 5000 },
+    missingEnv: { ...demo.chaos.missingEnv, deadlineMs: 5000 },
+    badConfig: { ...demo.chaos.badConfig, deadlineMs: 5000 },
+    signalRestart: { deadlineMs: 5000, settleMs: 600 },
+    transientNetwork: { faultMs: 2500, expectDegraded: true, recoveryDeadlineMs: 5000 },
+    crashRecovery: { deadlineMs: 8000 },
+    gracefulShutdown: { deadlineMs: 3000 },
+    // other suites create /tmp entries concurrently on this machine; leaks that name our pids still fail
+    isolation: { unattributed: 'ignore' },
+    ...o.chaos,
+  };
+  const file = path.join(s.dir, `${name}.json`);
+  await fsp.writeFile(file, JSON.stringify(demo, null, 2));
+  return file;
+}
+
+export interface HuntRun {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  child: ChildProcess;
+}
+
+/** Spawns the built bin in the suite's HOME/TMPDIR, tagged; `onStart` gets the child (for signals). */
+export function runHunt(s: Suite, args: string[], o: { timeoutMs?: number; onStart?: (c: ChildProcess) => void } = {}): Promise<HuntRun> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: s.dir,
+    env: { ...process.env, HOME: s.home, TMPDIR: s.tmp, NO_COLOR: '1', CI: '1', HUNT_TEST_TAG: s.tag },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  o.onStart?.(child);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 90_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, child });
+    });
+  });
+}
+
+/** Reads a run's report-input.json and records its ports and leak files for the final assertions. */
+export async function readReport(s: Suite, outDir: string): Promise<HuntReportV1> {
+  const report = JSON.parse(await fsp.readFile(path.join(outDir, 'report-input.json'), 'utf8')) as HuntReportV1;
+  const chaos = report.metadata?.chaos as { ports: Record<string, number> };
+  for (const p of Object.values(chaos.ports)) s.ports.add(p);
+  // the write-outside-home bug writes /tmp/hunt-sample-gateway-leak-<pid>: whatever the report said, clean up after our pids
+  for (const c of report.checks) for (const pid of (c.metadata?.targetPids as number[] | undefined) ?? []) s.leaks.add(`/tmp/hunt-sample-gateway-leak-${pid}`);
+  return report;
+}

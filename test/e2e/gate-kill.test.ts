@@ -1,0 +1,158 @@
+/**
+ * The kill matrix: SIGKILL `hunt release-gate` during each phase T0..T4 (the phase is read from
+ * journal.ndjson as it is written), then `--resume` like an operator would. The final report must equal an
+ * uninterrupted run's (apart from timings), no step with side effects may have run twice, and nothing the
+ * gate started may be left running.
+ *
+ * The target here is a live sample gateway the test starts itself (the non-demo path: hunt gates a
+ * daemon that is already running). Its profile wraps the commands in step.mjs, which records every run of
+ * update/restart in a counter file before acting and sleeps a little, so each phase lasts long enough to
+ * be hit.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { freePort } from '../../src/runtime/ports.js';
+import type { HuntReportV1 } from '../../src/core/report-types.js';
+import { GATEWAY, STEP, cleanup, counts, essence, gateway, journal, makeSandbox, report, runHunt, spawnHunt, tagged, type Sandbox } from '../fixtures/gate/harness.js';
+
+const TOKEN = 'kill-matrix-token-6d1f0e9a';
+let sandboxes: Sandbox[] = [];
+afterEach(async () => {
+  for (const sb of sandboxes) await cleanup(sb);
+  sandboxes = [];
+});
+
+interface Live {
+  sb: Sandbox;
+  home: string;
+  port: number;
+  profile: string;
+  counter: string;
+  out: string;
+  targetEnv: NodeJS.ProcessEnv;
+}
+
+/** A sandbox with a running sample gateway and a profile that gates it through step.mjs wrappers. */
+async function liveTarget(): Promise<Live> {
+  const sb = await makeSandbox();
+  sandboxes.push(sb);
+  const home = path.join(sb.dir, 'gw-home');
+  const port = await freePort();
+  const counter = path.join(sb.dir, 'counter.txt');
+  const node = process.execPath;
+  const wrap = (label: string | null, sleepMs: number, ...cmd: string[]) => [node, STEP, ...(label ? ['--count', counter, '--label', label] : []), '--sleep', String(sleepMs), '--', ...cmd];
+  const profile = {
+    target: {
+      name: 'kill-matrix-gateway',
+      versionCommand: wrap(null, 250, node, GATEWAY, '--version'),
+      statusCommand: [node, GATEWAY, 'status'],
+      startCommand: [node, GATEWAY, 'start', '--port', '{port}'],
+      updateCommand: wrap('update', 400, node, GATEWAY, 'update', '--to', '2.0.0'),
+      restartCommand: wrap('restart', 400, node, GATEWAY, 'restart', '--port', '{port}'),
+      verifyCommand: [node, GATEWAY, 'status'],
+      port,
+      healthUrl: 'http://127.0.0.1:{port}/healthz',
+      home,
+      homeEnv: 'SAMPLE_GATEWAY_HOME',
+      portEnv: 'SAMPLE_GATEWAY_PORT',
+      env: { SAMPLE_GATEWAY_TOKEN: TOKEN },
+      requiredEnv: ['SAMPLE_GATEWAY_TOKEN'],
+      secretEnv: ['SAMPLE_GATEWAY_TOKEN'],
+      configFile: 'config.json',
+    },
+    logs: [{ source: 'gateway-err', path: '{home}/logs/gateway.err.log', timestamp: { format: 'iso' } }],
+    signatures: [{ name: 'fatal_crash', source: 'gateway-err', pattern: 'FATAL', kind: 'crash' }],
+    chaos: { badConfig: { deadlineMs: 10000, messagePattern: 'invalid config' } },
+    gate: { tests: [{ id: 'smoke', command: wrap('test', 500, node, GATEWAY, 'probe', '--port', '{port}'), policy: 'strict', timeoutMs: 30000 }], observe: { intervalMs: 500 } },
+  };
+  const file = path.join(sb.dir, 'hunt.config.json');
+  writeFileSync(file, JSON.stringify(profile, null, 2));
+  const targetEnv = { ...sb.env, SAMPLE_GATEWAY_HOME: home, SAMPLE_GATEWAY_TOKEN: TOKEN };
+  const started = gateway(['start', '--detach', '--port', String(port)], targetEnv);
+  expect(started.status, started.stderr).toBe(0);
+  return { sb, home, port, profile: file, counter, out: path.join(sb.dir, 'gate'), targetEnv };
+}
+
+const gateArgs = (l: Live) => ['release-gate', '--config', l.profile, '--release', '2.0.0', '--run-id', 'kill-matrix', '--out-dir', l.out, '--expect-version', '2.0.0', '--scenarios', 'bad-config', '--observe-seconds', '2'];
+
+/** Pids of the live target's tree (lock owner + descendants). */
+async function targetPids(l: Live): Promise<Set<number>> {
+  const st = gateway(['status'], l.targetEnv);
+  const pid = Number(/pid=(\d+)/.exec(st.stdout)?.[1]);
+  const { processTree } = await import('../../src/runtime/proctable.js');
+  return new Set((await processTree(pid)).map((p) => p.pid));
+}
+
+async function waitUntil(fn: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 5): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return false;
+}
+
+let reference: ReturnType<typeof essence>;
+
+beforeAll(async () => {
+  const l = await liveTarget();
+  const res = await runHunt(l.sb, gateArgs(l));
+  expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+  reference = essence(report(l.out));
+  expect(reference.verdict).toBe('pass');
+  expect(counts(l.counter)).toMatchObject({ update: 1, restart: 1 });
+  gateway(['stop'], l.targetEnv);
+  await cleanup(l.sb);
+  sandboxes = [];
+}, 120_000);
+
+describe('kill matrix: SIGKILL during each phase, then --resume', () => {
+  for (const phase of ['T0', 'T1', 'T2', 'T3', 'T4']) {
+    it(`SIGKILL during ${phase}: the resumed report equals an uninterrupted run's, nothing ran twice, nothing left behind`, async () => {
+      const l = await liveTarget();
+      const { child, done } = spawnHunt(l.sb, gateArgs(l));
+      const hit = await waitUntil(() => journal(l.out).some((r) => r.t === 'intent' && r.phase === phase), 60_000);
+      child.kill('SIGKILL');
+      await done;
+      expect(hit, `phase ${phase} never started`).toBe(true);
+      if (process.env.H6_DEBUG) console.log(require('node:fs').readFileSync(path.join(l.out, 'checks/t0_preflight.json'), 'utf8'));
+      expect(journal(l.out).some((r) => r.t === 'done')).toBe(false);
+
+      // The operator: resume; when the gate refuses, wait for the interrupted command, check whether it took
+      // effect (the counter file stands in for looking at the target), perform it by hand if not, then accept.
+      const accepts: string[] = [];
+      let res = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--json']);
+      for (let i = 0; i < 3 && res.code === 2; i++) {
+        const step = /--accept-step (t1_\w+)/.exec(res.stderr)?.[1];
+        expect(step, res.stderr).toBeDefined();
+        expect(res.stderr).toMatch(/phase T1 \(change\): step t1_\w+ .* has an intent in the journal but no result/);
+        expect(res.stderr).toMatch(/last durable artifact: /);
+        await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.mjs')), 30_000, 50);
+        const label = step === 't1_update' ? 'update' : 'restart';
+        if (!counts(l.counter)[label]) {
+          const by = label === 'update' ? ['update', '--to', '2.0.0'] : ['restart', '--port', String(l.port)];
+          expect(gateway(by, l.targetEnv).status).toBe(0);
+          writeFileSync(l.counter, `manual-${label} 0 by-hand\n`, { flag: 'a' });
+        }
+        accepts.push(step!);
+        res = await runHunt(l.sb, ['release-gate', '--resume', l.out, ...accepts.flatMap((s) => ['--accept-step', s]), '--json']);
+      }
+      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+      const final: HuntReportV1 = report(l.out);
+      expect(essence(final)).toEqual(reference);
+      expect(JSON.parse(res.stdout)).toMatchObject({ verdict: 'pass', resumed: true });
+      const c = counts(l.counter);
+      expect((c.update ?? 0) + (c['manual-update'] ?? 0)).toBe(1); // the side effects happened exactly once
+      expect((c.restart ?? 0) + (c['manual-restart'] ?? 0)).toBe(1);
+      expect(journal(l.out).at(-1)).toMatchObject({ t: 'done', verdict: 'pass' });
+
+      // nothing of the gate is left: only the live target's own tree carries the tag, and then nothing
+      const tree = await targetPids(l);
+      const stray = (await tagged(l.sb)).filter((p) => !tree.has(p.pid));
+      expect(stray).toEqual([]);
+      expect(gateway(['stop'], l.targetEnv).status).toBe(0);
+      expect(await waitUntil(async () => (await tagged(l.sb)).length === 0, 10_000, 50)).toBe(true);
+    });
+  }
+});
