@@ -120,13 +120,17 @@ export async function runChaos(loaded: LoadedConfig, opts: RunChaosOptions): Pro
 
   const results = new Map<ScenarioName, ScenarioResult>();
   let next = 0;
+  // concurrent spinners on one terminal overwrite each other: on a TTY, report each scenario once, when it ends
+  const live = concurrency === 1 || !(process.stderr.isTTY && !process.env.CI);
   const worker = async () => {
     while (next < names.length && !isTearingDown()) {
       const i = next++;
-      const step = opts.progress?.step(`chaos ${names[i]} (port ${ports[i]})`);
+      const label = `chaos ${names[i]} (port ${ports[i]})`;
+      const step = live ? opts.progress?.step(label) : undefined;
       const res = await runScenario(scenarioDef(names[i]), ports[i], shared);
       results.set(names[i], res);
-      step?.done(res.check.status, res.check.status === 'pass' ? undefined : res.check.summary.slice(0, 160));
+      const text = res.check.status === 'pass' ? undefined : res.check.summary.slice(0, 160);
+      (step ?? opts.progress?.step(`${label} ${(res.check.durationMs / 1000).toFixed(1)} s`))?.done(res.check.status, text);
     }
   };
   try {

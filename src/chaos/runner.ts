@@ -137,6 +137,11 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
     rec.fail('setup', `hunt lane error: ${errorMessage(err)}`);
   } finally {
     s.lanes.delete(def.name);
+    // every target was stopped and audited above: stop sampling them and drop their teardown entries
+    for (const t of lane?.targets ?? []) {
+      if (t.sup.running()) await t.sup.stop(500);
+      t.sup.dispose();
+    }
     if (sandbox) {
       const d = await sandbox.dispose().catch((err) => ({ killed: [], survivors: [], error: errorMessage(err) }));
       if (d.killed.length) rec.fail('orphan', `processes still carrying the sandbox at removal: ${d.killed.join(', ')}`);

@@ -20,12 +20,23 @@ export function sendSignal(pidOrGroup: number, signal: NodeJS.Signals | number):
   }
 }
 
-/** SIGTERM a process group, then SIGKILL it after `graceMs` if its leader is still alive. */
+/**
+ * Whether a process group still has a live member. kill(-pgid, 0) also succeeds for zombies, and an
+ * orphaned zombie may never be reaped when PID 1 is not a real init (containers); so on a positive
+ * probe, confirm with the process table, which leaves zombies out.
+ */
+async function groupAlive(pgid: number): Promise<boolean> {
+  if (!sendSignal(-pgid, 0)) return false;
+  const { listProcesses } = await import('./proctable.js');
+  return (await listProcesses()).some((p) => p.pgid === pgid);
+}
+
+/** SIGTERM a process group, then SIGKILL it after `graceMs` if any live member remains. */
 export async function killGroup(pgid: number, graceMs: number): Promise<void> {
   sendSignal(-pgid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!sendSignal(-pgid, 0)) return;
+    if (!(await groupAlive(pgid))) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   sendSignal(-pgid, 'SIGKILL');

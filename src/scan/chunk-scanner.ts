@@ -35,7 +35,8 @@ export class ChunkScanner {
   stopped = false;
   private readonly words: Int32Array;
   private readonly reader: TsReader;
-  private readonly lit: LiteralMatcher;
+  private lit: LiteralMatcher | null = null; // built on the first chunk, which it calibrates on
+  private readonly lits: Array<Buffer | null>;
   private readonly regexes: RegexSig[] = [];
   private readonly litLen: number[];
   private readonly lastCounted: Float64Array;
@@ -61,7 +62,7 @@ export class ChunkScanner {
     this.words = new Int32Array(this.buf.buffer, this.buf.byteOffset, p.chunkSize >>> 2);
     this.reader = createTsReader(p.ts, p.tsCapBytes);
     const lits = p.sigs.map((s) => (s.regex ? null : literalBytes(s.pattern)));
-    this.lit = new LiteralMatcher(lits);
+    this.lits = lits;
     p.sigs.forEach((s, i) => {
       if (s.regex) this.regexes.push(compileRegexSig(i, s.pattern));
     });
@@ -69,7 +70,7 @@ export class ChunkScanner {
     this.lastCounted = new Float64Array(p.sigs.length).fill(-1);
     this.res = p.sigs.map(() => ({ total: 0, window: 0, minTs: null, maxTs: null, samples: [] }));
     this.sampler = new Sampler(p.sampleBytes);
-    this.overlap = Math.max(this.lit.maxLength - 1, this.sampler.contextBytes);
+    this.overlap = Math.max(Math.max(0, ...this.litLen) - 1, this.sampler.contextBytes);
     if (p.chunkSize < 4 * Math.max(this.overlap + 1, p.tsCapBytes, p.sampleBytes) || p.chunkSize % 8 !== 0) {
       throw new Error(`scan chunk size ${p.chunkSize} too small for these patterns and caps`);
     }
@@ -214,6 +215,7 @@ export class ChunkScanner {
   private attribute(view: Buffer, end: number, re: number): void {
     const found: number[] = [];
     const mul = this.sigMul;
+    this.lit ??= new LiteralMatcher(this.lits, this.p.wordFilter, this.buf.subarray(0, end));
     if (this.lit.any) this.lit.find(this.buf, this.words, end, (pos, sig) => found.push(pos * mul + sig));
     if (this.regexes.length > 0) findRegexLines(this.buf, end, this.regexes, (pos, sig) => found.push(pos * mul + sig));
     if (found.length === 0) return;

@@ -2,8 +2,9 @@
  * Feeds files into a ChunkScanner: a byte range of a plain file (read straight into the scanner's buffer),
  * or a whole gzip file (streamed through gunzip). Runs the same in the main thread and in a worker.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { ChunkScanner } from './chunk-scanner.js';
 import type { PartialResult, ScanParams } from './params.js';
@@ -35,9 +36,12 @@ export async function scanRange(fh: FileHandle, start: number, end: number, para
   const sc = new ChunkScanner(params, start, back.ts);
   let pos = start;
   let bytes = back.bytes;
+  // In a worker nothing else waits on this thread's event loop: a synchronous read (page cache memcpy) avoids
+  // a thread-pool round trip per chunk. The main thread keeps reads asynchronous.
+  const sync = !isMainThread;
   while (pos < end && !sc.stopped) {
     const want = Math.min(sc.space(), end - pos);
-    const { bytesRead } = await fh.read(sc.buf, sc.len, want, pos);
+    const bytesRead = sync ? readSync(fh.fd, sc.buf, sc.len, want, pos) : (await fh.read(sc.buf, sc.len, want, pos)).bytesRead;
     if (bytesRead === 0) break; // the file shrank under us: scan what we have
     pos += bytesRead;
     bytes += bytesRead;

@@ -16,7 +16,7 @@ import { readHead, resolveTsSpec } from './detect.js';
 import { alignToLineStart, runTask, scanGzip, scanRange, type ScanTask } from './file-scan.js';
 import { describeReadError, discoverFiles, type LogFile } from './files.js';
 import { addPartial, emptySig, mergeSig, toSignatureCount } from './merge.js';
-import { DEFAULT_CHUNK, DEFAULT_SAMPLE_BYTES, DEFAULT_TS_CAP, type PartialResult, type ScanParams, type SigPartial } from './params.js';
+import { DEFAULT_CHUNK, DEFAULT_SAMPLE_BYTES, DEFAULT_TS_CAP, WORD_FILTER_MIN, type PartialResult, type ScanParams, type SigPartial } from './params.js';
 import { defaultWorkers, ScanPool } from './pool.js';
 import { planWindowSeek } from './seek.js';
 import type { ScanOptions, ScanResult, ScanSignature, ScanSource, SourceScanInfo } from './types.js';
@@ -35,6 +35,7 @@ interface Ctx {
   tsCap: number;
   sampleBytes: number;
   rangeBytes?: number;
+  wordFilterMin: number;
   workers: number;
   pool: ScanPool;
 }
@@ -51,6 +52,7 @@ export async function scanSignatures(sources: ScanSource[], signatures: ScanSign
     tsCap: t.tsCapBytes ?? DEFAULT_TS_CAP,
     sampleBytes: t.sampleBytes ?? DEFAULT_SAMPLE_BYTES,
     rangeBytes: t.rangeBytes,
+    wordFilterMin: t.wordFilterMinBytes ?? WORD_FILTER_MIN,
     workers,
     pool: new ScanPool(workers),
   };
@@ -118,11 +120,12 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
     windowEndMs: ctx.opts.windowEndMs,
     maxSamples: ctx.maxSamples,
     windowOnly: false,
+    wordFilter: ctx.wordFilterMin === 0,
     chunkSize: ctx.chunkSize,
     tsCapBytes: ctx.tsCap,
     sampleBytes: ctx.sampleBytes,
   };
-  const parts = ctx.totals ? await fullScan(found.files, params, ctx, info) : await windowScan(found.files, params, info);
+  const parts = ctx.totals ? await fullScan(found.files, params, ctx, info) : await windowScan(found.files, params, ctx, info);
   for (const part of parts) addPartial(acc, info, part, ctx.maxSamples);
   return { info, acc };
 }
@@ -146,7 +149,7 @@ async function fullScan(files: LogFile[], params: ScanParams, ctx: Ctx, info: So
 }
 
 async function planTasks(f: LogFile, params: ScanParams, ctx: Ctx, info: SourceScanInfo): Promise<ScanTask[]> {
-  if (f.gzip) return [{ kind: 'gzip', path: f.path, params }];
+  if (f.gzip) return [{ kind: 'gzip', path: f.path, params: { ...params, wordFilter: f.size * 4 >= ctx.wordFilterMin } }];
   const target = ctx.rangeBytes ?? (f.size < PARALLEL_MIN || ctx.workers === 0 ? f.size : Math.max(MIN_RANGE, Math.ceil(f.size / (2 * ctx.workers))));
   const n = target > 0 ? Math.max(1, Math.ceil(f.size / target)) : 1;
   const cuts = [0];
@@ -162,15 +165,18 @@ async function planTasks(f: LogFile, params: ScanParams, ctx: Ctx, info: SourceS
       await fh.close();
     }
   }
-  return cuts.map((start, i) => ({ kind: 'range', path: f.path, start, end: cuts[i + 1] ?? f.size, params }));
+  return cuts.map((start, i) => {
+    const end = cuts[i + 1] ?? f.size;
+    return { kind: 'range', path: f.path, start, end, params: { ...params, wordFilter: end - start >= ctx.wordFilterMin } };
+  });
 }
 
 /**
  * Window-only: newest file first; a time-ordered plain file is seeked, anything else read in full. Once an
  * ordered file starts before the window, older rotated files cannot hold window lines and are skipped.
  */
-async function windowScan(files: LogFile[], params: ScanParams, info: SourceScanInfo): Promise<PartialResult[]> {
-  const win: ScanParams = { ...params, windowOnly: true };
+async function windowScan(files: LogFile[], params: ScanParams, ctx: Ctx, info: SourceScanInfo): Promise<PartialResult[]> {
+  const win: ScanParams = { ...params, windowOnly: true }; // word filter off (unless forced): a window is small
   const parts: PartialResult[] = [];
   const read: string[] = [];
   for (let i = files.length - 1; i >= 0; i--) {
@@ -189,15 +195,16 @@ async function windowScan(files: LogFile[], params: ScanParams, info: SourceScan
         try {
           const plan = await planWindowSeek(fh, f.size, win);
           firstTs = plan.firstTs;
-          part = await scanRange(fh, plan.ordered ? plan.start : 0, f.size, plan.ordered ? win : params);
+          const fullParams = { ...params, wordFilter: f.size >= ctx.wordFilterMin };
+          part = await scanRange(fh, plan.ordered ? plan.start : 0, f.size, plan.ordered ? win : fullParams);
           part.bytesRead += plan.bytesRead;
           if (plan.ordered && part.disorder) {
-            const full = await scanRange(fh, 0, f.size, params);
+            const full = await scanRange(fh, 0, f.size, fullParams);
             full.bytesRead += part.bytesRead;
             part = full;
           } else if (plan.ordered) {
             ordered = true;
-            info.seeked = true;
+            if (plan.searched) info.seeked = true;
           }
         } finally {
           await fh.close();

@@ -12,6 +12,11 @@ export interface ScanParams {
   maxSamples: number;
   /** Window-only scan: parse every timestamp, stop past the window, flag disorder (caller falls back). */
   windowOnly: boolean;
+  /**
+   * Use the one-pass word filter for long literals (fast once JIT-compiled, for big inputs); otherwise one
+   * native Buffer.indexOf pass per literal, which wins on small inputs where the filter loop would still be cold.
+   */
+  wordFilter: boolean;
   /** Buffer size; a multiple of 8, large against caps and patterns. */
   chunkSize: number;
   /** How much of a line is examined for its timestamp. */
@@ -46,3 +51,5 @@ export interface PartialResult {
 export const DEFAULT_CHUNK = 1 << 20;
 export const DEFAULT_TS_CAP = 16 * 1024;
 export const DEFAULT_SAMPLE_BYTES = 2000;
+/** Inputs at least this big use the word filter (see ScanParams.wordFilter). */
+export const WORD_FILTER_MIN = 8 << 20;

@@ -51,6 +51,8 @@ export interface ScanTuning {
   sampleBytes?: number;
   /** Size of the line-aligned byte ranges a full scan splits a file into (default: by file size and cores). */
   rangeBytes?: number;
+  /** Inputs at least this big use the one-pass word filter for literals (default 8 MiB; 0 = always). */
+  wordFilterMinBytes?: number;
   /** Worker threads for ranges (default: available cores, at most 8); 0 scans ranges in this thread. */
   workers?: number;
 }

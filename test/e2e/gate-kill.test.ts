@@ -63,7 +63,8 @@ async function liveTarget(): Promise<Live> {
     },
     logs: [{ source: 'gateway-err', path: '{home}/logs/gateway.err.log', timestamp: { format: 'iso' } }],
     signatures: [{ name: 'fatal_crash', source: 'gateway-err', pattern: 'FATAL', kind: 'crash' }],
-    chaos: { badConfig: { deadlineMs: 10000, messagePattern: 'invalid config' } },
+    // other suites create and remove /tmp entries on this shared machine: unattributed changes are noise here
+    chaos: { badConfig: { deadlineMs: 10000, messagePattern: 'invalid config' }, isolation: { unattributed: 'ignore' } },
     gate: { tests: [{ id: 'smoke', command: wrap('test', 500, node, GATEWAY, 'probe', '--port', '{port}'), policy: 'strict', timeoutMs: 30000 }], observe: { intervalMs: 500 } },
   };
   const file = path.join(sb.dir, 'hunt.config.json');
@@ -116,7 +117,6 @@ describe('kill matrix: SIGKILL during each phase, then --resume', () => {
       child.kill('SIGKILL');
       await done;
       expect(hit, `phase ${phase} never started`).toBe(true);
-      if (process.env.H6_DEBUG) console.log(require('node:fs').readFileSync(path.join(l.out, 'checks/t0_preflight.json'), 'utf8'));
       expect(journal(l.out).some((r) => r.t === 'done')).toBe(false);
 
       // The operator: resume; when the gate refuses, wait for the interrupted command, check whether it took
@@ -138,9 +138,10 @@ describe('kill matrix: SIGKILL during each phase, then --resume', () => {
         accepts.push(step!);
         res = await runHunt(l.sb, ['release-gate', '--resume', l.out, ...accepts.flatMap((s) => ['--accept-step', s]), '--json']);
       }
-      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
       const final: HuntReportV1 = report(l.out);
-      expect(essence(final)).toEqual(reference);
+      const evidence = final.checks.filter((x) => x.status !== 'pass' && x.status !== 'skip').map((x) => JSON.stringify(x));
+      expect(essence(final), `${res.stdout}\n${res.stderr}\n${evidence.join('\n')}`).toEqual(reference);
+      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
       expect(JSON.parse(res.stdout)).toMatchObject({ verdict: 'pass', resumed: true });
       const c = counts(l.counter);
       expect((c.update ?? 0) + (c['manual-update'] ?? 0)).toBe(1); // the side effects happened exactly once

@@ -28,7 +28,7 @@ afterAll(async () => {
 
 function isoVariant(ms: number, v: number): string {
   const iso = new Date(ms).toISOString();
-  switch (v % 6) {
+  switch (v % 7) {
     case 0:
       return iso;
     case 1:
@@ -41,6 +41,8 @@ function isoVariant(ms: number, v: number): string {
       return iso.replace('T', ' ');
     case 4:
       return `\x1b[32m${iso}`;
+    case 5:
+      return `${iso.slice(0, 23)}987654Z`; // nanoseconds: truncated to the same millisecond
     default:
       return `\x1b[2m[${iso}]\x1b[0m`;
   }
@@ -101,6 +103,7 @@ const tuningArb: fc.Arbitrary<ScanTuning> = fc.record({
   tsCapBytes: fc.constant(128),
   sampleBytes: fc.constant(96),
   rangeBytes: fc.constantFrom(undefined, 61, 300, 2000),
+  wordFilterMinBytes: fc.constantFrom(0, 0, undefined),
   workers: fc.constant(0),
 });
 

@@ -44,7 +44,7 @@ async function execute(gate: GateContext, previous: { state: JournalState; plan:
       const how = await ensureDemoTarget(gate);
       gate.progress.info(`demo target: hunt-sample-gateway ${how} on 127.0.0.1:${gate.opts.binding.port}, home ${gate.opts.binding.home}`);
     }
-    await runSteps({ gate, steps, previous, testConcurrency: gate.loaded.config.gate.testConcurrency, stepChecks });
+    await runSteps({ gate, steps, previous, testConcurrency: gate.opts.serial ? 1 : gate.loaded.config.gate.testConcurrency, stepChecks });
   } finally {
     if (gate.opts.demo) {
       const { survivors } = await stopDemoTarget(gate);

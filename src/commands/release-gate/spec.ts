@@ -33,7 +33,7 @@ export const releaseGateSpec: CommandSpec = {
       .addOption(new Option('--fail-on <level>', 'verdict that makes the exit code 1 (default fail)').choices(['fail', 'warn']))
       .option('--observe-seconds <n>', 'T4: observation window on health, in seconds (default 0: none)')
       .option('--scenarios <list>', "T3: comma-separated chaos scenarios (default: the profile's, else all)")
-      .option('--serial', 'run the phases strictly one after another (no T3 overlap); slower, for debugging and benchmarks')
+      .option('--serial', 'run every step strictly one after another (tests and chaos scenarios one at a time, no overlap); slower, for debugging and benchmarks')
       .option('--resume <out-dir>', 'continue an interrupted gate from its journal (takes its options from there)')
       .option('--accept-step <id>', 'with --resume: vouch for an interrupted non-idempotent step (e.g. t1_restart) after verifying the target', collect)
       .option('--json', 'print one JSON object on stdout: verdict, reasons, counts, paths'),

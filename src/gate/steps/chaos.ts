@@ -50,6 +50,7 @@ export function chaosStep(deps: string[]): StepDef {
         runId: gate.opts.runId,
         outDir,
         scenarios: (gate.opts.scenarios ?? undefined) as ScenarioName[] | undefined,
+        concurrency: gate.opts.serial ? 1 : undefined,
         progress: gate.progress.sub('T3'),
         cwd: gate.cwd,
         baseEnv: gate.baseEnv,
