@@ -5,7 +5,7 @@
  * environment is touched (a recycled pid belongs to someone else); without /proc (macOS) nothing is
  * killed, the operator is told instead.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isAlive, killGroup } from '../runtime/signals.js';
 
@@ -15,6 +15,17 @@ export const GATE_MARKER_ENV = 'HUNT_GATE_OUT_DIR';
 /** The marker value of an out-dir (trailing separator: /a/out never matches /a/out-2). */
 export function markerValue(outDir: string): string {
   return outDir.endsWith(path.sep) ? outDir : `${outDir}${path.sep}`;
+}
+
+/** Whether a pid runs (a zombie does not: an orphan nobody reaped yet is already dead). */
+export function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return process.platform !== 'linux'; // no /proc: trust the signal probe
+  }
 }
 
 /** Whether pid's environment carries the gate marker for outDir: true/false, or null when unknowable. */
@@ -31,7 +42,7 @@ export async function carriesMarker(pid: number, outDir: string): Promise<boolea
 
 /** Ends the process group of an interrupted attempt (pid = its group leader) if it is still ours and alive. */
 export async function reapInterrupted(pid: number, outDir: string, warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {
-  if (!isAlive(pid)) return;
+  if (!isRunning(pid)) return;
   const ours = await carriesMarker(pid, outDir);
   if (ours === true) await killGroup(pid, 2000);
   else if (ours === null) warn(`hunt: pid ${pid} of an interrupted step may still be running; check it before trusting this re-run`);

@@ -104,6 +104,15 @@ export async function runSteps(input: RunStepsInput): Promise<Map<string, Check[
     for (const c of checks) checkIndex.set(c.id, c);
   };
 
+  // On SIGINT/SIGTERM hunt tears down every lane and process it started, then exits. A step that "finishes"
+  // during that teardown (a scenario whose target was just killed) must not be recorded as a result: it stays
+  // pending, so a resume runs it again (or refuses, for a non-idempotent step) instead of trusting it.
+  let interrupted = false;
+  const onSignal = () => void (interrupted = true);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const halt = () => new Promise<never>(() => {}); // the teardown handler exits the process
+
   const execute = async (def: StepDef): Promise<void> => {
     await Promise.all(def.deps.map((d) => promises.get(d)));
     const prior = previous?.state.steps.get(def.id);
@@ -121,6 +130,7 @@ export async function runSteps(input: RunStepsInput): Promise<Map<string, Check[
       return;
     }
     const body = async () => {
+      if (interrupted) return halt();
       const pid = rerunPid.get(def.id);
       if (pid !== undefined) await reapInterrupted(pid, outDir);
       const progress = gate.progress.step(`${def.phase} ${def.title}`);
@@ -139,7 +149,9 @@ export async function runSteps(input: RunStepsInput): Promise<Map<string, Check[
         gate.internalErrors.push(`step ${def.id}: ${errorMessage(err)}`);
         out = { checks: [internalErrorCheck(def, err, startedAt, now(), gate.clock.now() - t0)] };
       }
+      if (interrupted) return halt();
       const refs = await refsFor(outDir, await writeOutput(outDir, out));
+      if (interrupted) return halt();
       const status = worstStatus(out.checks);
       await gate.journal.append({ t: 'result', at: now(), step: def.id, status, artifacts: refs });
       const headline = out.checks.length === 1 ? out.checks[0].summary : out.checks.length ? `${out.checks.length} checks` : '';
@@ -153,7 +165,12 @@ export async function runSteps(input: RunStepsInput): Promise<Map<string, Check[
     for (const d of def.deps) if (!byId.has(d)) throw new Error(`step ${def.id} depends on unknown step ${d}`);
   }
   // Steps are listed in dependency order, so every dep's promise exists before its dependants start.
-  for (const def of steps) promises.set(def.id, execute(def));
-  await Promise.all(promises.values());
+  try {
+    for (const def of steps) promises.set(def.id, execute(def));
+    await Promise.all(promises.values());
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   return done;
 }

@@ -17,11 +17,10 @@
 import { LiteralMatcher, literalBytes } from './literal.js';
 import { compileRegexSig, findRegexLines, type RegexSig } from './regex.js';
 import { createTsReader, type TsReader } from './timestamps.js';
+import { noteOrder, ORDER_SLACK_MS, walkFull, walkWindow, type WindowWalkState } from './line-walk.js';
 import { Sampler } from './sampler.js';
 import type { PartialResult, ScanParams, SigPartial } from './params.js';
 
-/** Out-of-order tolerance of a time-ordered file (multi-threaded loggers interleave by a few ms). */
-export const ORDER_SLACK_MS = 60_000;
 
 interface LongLine {
   lineAbs: number;
@@ -32,7 +31,6 @@ interface LongLine {
 export class ChunkScanner {
   readonly buf: Buffer;
   len = 0;
-  stopped = false;
   private readonly words: Int32Array;
   private readonly reader: TsReader;
   private lit: LiteralMatcher | null = null; // built on the first chunk, which it calibrates on
@@ -49,9 +47,7 @@ export class ChunkScanner {
   private cont: LongLine | null = null;
   private lines = 0;
   private linesNoTs = 0;
-  private firstTs = NaN;
-  private maxTs = -Infinity;
-  private disorder = false;
+  private readonly win: WindowWalkState = { maxTs: -Infinity, maxOwnerTs: -Infinity, firstTs: NaN, disorder: false, stopped: false };
 
   constructor(
     private readonly p: ScanParams,
@@ -77,6 +73,11 @@ export class ChunkScanner {
     this.sigMul = p.sigs.length + 1;
     this.base = startAbs;
     this.carriedTs = carriedTs;
+  }
+
+  /** A window-only scan has gone past the window (or met disorder): the producer can stop. */
+  get stopped(): boolean {
+    return this.win.stopped;
   }
 
   /** Free bytes at the end of the buffer. */
@@ -114,9 +115,9 @@ export class ChunkScanner {
       lines: this.lines,
       linesNoTs: this.linesNoTs,
       bytesRead,
-      firstTs: Number.isNaN(this.firstTs) ? null : this.firstTs,
-      disorder: this.disorder,
-      stopped: this.stopped,
+      firstTs: Number.isNaN(this.win.firstTs) ? null : this.win.firstTs,
+      disorder: this.win.disorder,
+      stopped: this.win.stopped,
     };
   }
 
@@ -144,6 +145,12 @@ export class ChunkScanner {
     return e < 0 ? re : e;
   }
 
+  /** Timestamp of the line starting at s (its first tsCapBytes), NaN when it has none. */
+  private tsOfLine(view: Buffer, s: number, re: number): number {
+    const e = this.lineEnd(view, s, re);
+    return this.reader.value(this.buf, s, e - s > this.p.tsCapBytes ? s + this.p.tsCapBytes : e);
+  }
+
   /** Walks lines (counts, timestamps), finds matches, attributes each match to its line's owner timestamp. */
   private region(re: number, partial: boolean): void {
     const b = this.buf;
@@ -156,57 +163,16 @@ export class ChunkScanner {
       const nl = view.indexOf(10, 0);
       s = nl < 0 ? re : nl + 1;
     }
-    let lastTsLine = -1;
-    let firstTsLine = -1;
-    let lastTsValue = NaN;
-    let stopAt = re;
-    if (!this.p.windowOnly) {
-      let lines = 0;
-      let noTs = 0;
-      while (s < re) {
-        let e = view.indexOf(10, s);
-        if (e < 0) e = re;
-        lines++;
-        if (reader.has(b, s, e - s > cap ? s + cap : e)) {
-          if (firstTsLine < 0) firstTsLine = s;
-          lastTsLine = s;
-        } else noTs++;
-        s = e + 1;
-      }
-      this.lines += lines;
-      this.linesNoTs += noTs;
-    } else {
-      const stopAfter = this.p.windowEndMs + ORDER_SLACK_MS;
-      while (s < re) {
-        const e = this.lineEnd(view, s, re);
-        const v = reader.value(b, s, e - s > cap ? s + cap : e);
-        if (!Number.isNaN(v)) {
-          if (v < this.maxTs - ORDER_SLACK_MS) this.disorder = true;
-          if (v > stopAfter || this.disorder) {
-            stopAt = s;
-            this.stopped = true;
-            break;
-          }
-          if (v > this.maxTs) this.maxTs = v;
-          if (Number.isNaN(this.firstTs)) this.firstTs = v;
-          lastTsLine = s;
-          lastTsValue = v;
-        } else this.linesNoTs++;
-        this.lines++;
-        s = e + 1;
-      }
-    }
-    this.attribute(view, stopAt, re);
-    if (lastTsLine >= 0) {
-      if (Number.isNaN(lastTsValue)) {
-        const e = this.lineEnd(view, lastTsLine, re);
-        lastTsValue = reader.value(b, lastTsLine, e - lastTsLine > cap ? lastTsLine + cap : e);
-      }
-      this.carriedTs = lastTsValue;
-      if (Number.isNaN(this.firstTs) && firstTsLine >= 0) {
-        const e = this.lineEnd(view, firstTsLine, re);
-        this.firstTs = reader.value(b, firstTsLine, e - firstTsLine > cap ? firstTsLine + cap : e);
-      }
+    const w = this.p.windowOnly
+      ? walkWindow(view, s, re, reader, cap, this.p.windowEndMs + ORDER_SLACK_MS, this.win)
+      : walkFull(view, s, re, reader, cap);
+    this.lines += w.lines;
+    this.linesNoTs += w.noTs;
+    this.attribute(view, w.stopAt, re);
+    if (w.lastTsLine >= 0) {
+      this.carriedTs = this.tsOfLine(view, w.lastTsLine, re);
+      if (this.p.windowOnly) noteOrder(this.carriedTs, this.win, 'maxTs');
+      if (Number.isNaN(this.win.firstTs)) this.win.firstTs = this.tsOfLine(view, w.firstTsLine, re);
     }
     if (!partial) this.cont = null;
     else if (!cont) this.cont = { lineAbs: this.base, ownerTs: this.carriedTs, prefix: Buffer.from(b.subarray(0, this.p.sampleBytes)) };
@@ -221,7 +187,6 @@ export class ChunkScanner {
     if (found.length === 0) return;
     const sorted = Float64Array.from(found).sort();
     const cont = this.cont;
-    const cap = this.p.tsCapBytes;
     const { windowStartMs, windowEndMs, maxSamples } = this.p;
     let memoLine = -1;
     let memoTs = NaN;
@@ -238,8 +203,7 @@ export class ChunkScanner {
         if (q === memoLine) owner = memoTs;
         else if (q === 0 && cont) owner = cont.ownerTs;
         else {
-          const e = this.lineEnd(view, q, re);
-          owner = this.reader.value(this.buf, q, e - q > cap ? q + cap : e);
+          owner = this.tsOfLine(view, q, re);
           if (Number.isNaN(owner)) {
             if (q === 0) owner = this.carriedTs;
             else {
@@ -252,6 +216,7 @@ export class ChunkScanner {
       }
       memoLine = ls;
       memoTs = owner;
+      if (this.p.windowOnly && !Number.isNaN(owner)) noteOrder(owner, this.win, 'maxOwnerTs'); // matches' owners are parsed anyway
       const r = this.res[sig];
       r.total++;
       if (owner >= windowStartMs && owner <= windowEndMs) {

@@ -11,7 +11,7 @@
  * window's bytes, falling back to a full scan of a file that turns out not to be ordered.
  */
 import type { Redactor } from '../runtime/redact.js';
-import { ORDER_SLACK_MS } from './chunk-scanner.js';
+import { ORDER_SLACK_MS } from './line-walk.js';
 import { readHead, resolveTsSpec } from './detect.js';
 import { alignToLineStart, runTask, scanGzip, scanRange, type ScanTask } from './file-scan.js';
 import { describeReadError, discoverFiles, type LogFile } from './files.js';
@@ -100,15 +100,20 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
   info.missing = found.liveMissing;
   found.errors.forEach((e) => addError(info, e));
   if (found.files.length === 0) return { info, acc };
-  const newest = found.files[found.files.length - 1];
-  let head: Buffer = Buffer.alloc(0);
-  try {
-    head = await readHead(newest.path, newest.gzip);
-    info.bytesRead += newest.gzip ? 0 : head.length;
-  } catch (err) {
-    addError(info, describeReadError(err, newest.path));
+  // Detect on the newest file that has something recognisable: a just-rotated live file may be empty.
+  let ts = resolveTsSpec(src.timestamp, Buffer.alloc(0), ctx.tsCap);
+  const detect = !src.timestamp || src.timestamp.format === 'auto' || (src.timestamp.format === 'json' && !src.timestamp.field);
+  for (let i = found.files.length - 1; detect && i >= 0; i--) {
+    const f = found.files[i];
+    try {
+      const head = await readHead(f.path, f.gzip);
+      info.bytesRead += f.gzip ? 0 : head.length;
+      ts = resolveTsSpec(src.timestamp, head, ctx.tsCap);
+      if (ts.format !== 'none') break;
+    } catch (err) {
+      addError(info, describeReadError(err, f.path));
+    }
   }
-  const ts = resolveTsSpec(src.timestamp, head, ctx.tsCap);
   info.timestampFormat = ts.format;
   if (ts.format === 'json') info.timestampField = ts.field;
   if (ts.format === 'regex' && !ts.regex) addError(info, `source ${src.source}: timestamp format "regex" needs timestamp.regex`);

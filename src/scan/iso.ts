@@ -37,9 +37,13 @@ export function isoHead(b: Uint8Array, p: number, e: number): boolean {
   if ((b[p + 5] - 48) >>> 0 > 9 || (b[p + 6] - 48) >>> 0 > 9 || (b[p + 8] - 48) >>> 0 > 9 || (b[p + 9] - 48) >>> 0 > 9) return false;
   if ((b[p + 11] - 48) >>> 0 > 9 || (b[p + 12] - 48) >>> 0 > 9 || (b[p + 14] - 48) >>> 0 > 9 || (b[p + 15] - 48) >>> 0 > 9) return false;
   if ((b[p + 17] - 48) >>> 0 > 9 || (b[p + 18] - 48) >>> 0 > 9) return false;
-  const mo = d2(b, p + 5);
-  const d = d2(b, p + 8);
-  return !((mo - 1) >>> 0 > 11 || (d - 1) >>> 0 > 30 || d2(b, p + 11) > 23 || d2(b, p + 14) > 59 || d2(b, p + 17) > 60);
+  // Field ranges, with the two-digit reads written out: a cold (interpreted) scan pays for every call.
+  const mo = (b[p + 5] - 48) * 10 + b[p + 6] - 48;
+  const d = (b[p + 8] - 48) * 10 + b[p + 9] - 48;
+  const h = (b[p + 11] - 48) * 10 + b[p + 12] - 48;
+  const mi = (b[p + 14] - 48) * 10 + b[p + 15] - 48;
+  const sec = (b[p + 17] - 48) * 10 + b[p + 18] - 48;
+  return !((mo - 1) >>> 0 > 11 || (d - 1) >>> 0 > 30 || h > 23 || mi > 59 || sec > 60);
 }
 
 /**

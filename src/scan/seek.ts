@@ -5,7 +5,7 @@
  * from there and stops past the window; if that scan sees disorder it falls back to a full scan.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { ORDER_SLACK_MS } from './chunk-scanner.js';
+import { ORDER_SLACK_MS } from './line-walk.js';
 import { alignToLineStart } from './file-scan.js';
 import type { ScanParams } from './params.js';
 import { createTsReader, type TsReader } from './timestamps.js';

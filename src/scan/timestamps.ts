@@ -27,7 +27,10 @@ export function createTsReader(spec: TsSpec, capBytes: number): TsReader {
   switch (spec.format) {
     case 'iso':
       return {
-        has: (b, s, e) => isoHead(b, skipPrefix(b, s, e), e),
+        has: (b, s, e) => {
+          const c = b[s];
+          return isoHead(b, c === 0x1b || c === 0x5b ? skipPrefix(b, s, e) : s, e);
+        },
         value: (b, s, e) => isoValue(b, skipPrefix(b, s, e), e),
       };
     case 'epoch-ms': {

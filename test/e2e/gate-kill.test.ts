@@ -108,6 +108,37 @@ beforeAll(async () => {
   sandboxes = [];
 }, 120_000);
 
+describe('resume refusal of an interrupted restart', () => {
+  it('SIGKILL mid-restart: --resume exits 2 with the operator message, and after --accept-step the gate completes without restarting again', async () => {
+    const l = await liveTarget();
+    const { child, done } = spawnHunt(l.sb, gateArgs(l));
+    const hit = await waitUntil(() => journal(l.out).some((r) => r.t === 'started' && r.step === 't1_restart'), 60_000);
+    child.kill('SIGKILL');
+    await done;
+    expect(hit).toBe(true);
+    const refused = await runHunt(l.sb, ['release-gate', '--resume', l.out]);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`hunt: error: the interrupted gate in ${l.out} cannot resume on its own: t1_restart may or may not have run`);
+    expect(refused.stderr).toMatch(/phase T1 \(change\): step t1_restart \(restart the target\) has an intent in the journal but no result/);
+    expect(refused.stderr).toMatch(/pid \d+ of the interrupted attempt (is STILL RUNNING|has exited)/);
+    expect(refused.stderr).toContain('last durable artifact: checks/t1_update.json (step t1_update: pass');
+    expect(refused.stderr).toContain(`hunt release-gate --resume ${l.out} --accept-step t1_restart`);
+    expect(journal(l.out).filter((r) => r.t === 'resume')).toEqual([]); // a refusal writes nothing
+    // the operator waits for the interrupted restart, sees it took effect (the counter), and accepts it
+    expect(await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.mjs')), 30_000, 50)).toBe(true);
+    expect(counts(l.counter).restart).toBe(1);
+    const res = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--accept-step', 't1_restart', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(essence(report(l.out))).toEqual(reference);
+    expect(report(l.out).checks.find((c) => c.id === 't1_restart')?.summary).toMatch(/accepted by the operator/);
+    expect(counts(l.counter)).toMatchObject({ update: 1, restart: 1 });
+    const again = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--accept-step', 't1_restart']);
+    expect([again.code, again.stderr]).toEqual([2, expect.stringMatching(/t1_restart: the step is not interrupted \(it has a result\)/)]);
+    expect(gateway(['stop'], l.targetEnv).status).toBe(0);
+    expect(await waitUntil(async () => (await tagged(l.sb)).length === 0, 10_000, 50)).toBe(true);
+  });
+});
+
 describe('kill matrix: SIGKILL during each phase, then --resume', () => {
   for (const phase of ['T0', 'T1', 'T2', 'T3', 'T4']) {
     it(`SIGKILL during ${phase}: the resumed report equals an uninterrupted run's, nothing ran twice, nothing left behind`, async () => {

@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../../src/chaos/fault-proxy/proxy.js';
 import { releaseAt, sliceForBandwidth } from '../../src/chaos/fault-proxy/pipe.js';
@@ -147,6 +150,36 @@ describe('fault proxy (real sockets)', () => {
     expect(bad.ok).toBe(false);
     expect(bad.error).toMatch(/ECONNRESET|socket hang up/);
     expect(stub.requests()).toBe(1);
+  });
+
+  it('a reset while connections are half-closed does not keep the process from exiting', () => {
+    // regression: resetAndDestroy() on a socket whose end() is pending left its handle referenced and
+    // hunt spun at exit. The child drives the built proxy into that state, then must exit by itself.
+    const proxyJs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/chaos/fault-proxy/proxy.js');
+    const script = `
+      import net from 'node:net';
+      import { FaultProxy } from ${JSON.stringify(proxyJs)};
+      const up = net.createServer({ allowHalfOpen: true }, (s) => { s.on('error', () => {}); s.on('end', () => s.end('y'.repeat(1 << 20))); s.resume(); });
+      await new Promise((r) => up.listen(0, '127.0.0.1', r));
+      const proxy = await FaultProxy.start({ upstreamPort: up.address().port });
+      const clients = [];
+      for (let i = 0; i < 8; i++) {
+        const c = net.connect({ port: proxy.port, host: '127.0.0.1', allowHalfOpen: true });
+        c.on('error', () => {});
+        await new Promise((r) => c.on('connect', r));
+        c.pause(); // never read: the proxy's end() toward us stays pending behind a full buffer
+        c.end('x');
+        clients.push(c);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      await proxy.setFaults({ reset: true });
+      await proxy.close();
+      for (const c of clients) c.destroy();
+      up.close();
+    `;
+    const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 15_000, encoding: 'utf8' });
+    expect(res.error, res.stderr).toBeUndefined(); // ETIMEDOUT here means the process never exited
+    expect(res.status).toBe(0);
   });
 
   it('refuses non-loopback addresses', async () => {

@@ -115,7 +115,9 @@ export class FaultProxy {
     this.conns.delete(c);
     for (const s of [c.client, c.upstream]) {
       if (!s || s.destroyed) continue;
-      if (reset) s.resetAndDestroy();
+      // an RST on a socket whose FIN is already queued (or that is still connecting) can leave its native
+      // handle referenced, and node then spins forever at exit: those are closed plainly instead
+      if (reset && !s.writableEnded && !s.connecting) s.resetAndDestroy();
       else s.destroy();
     }
   }

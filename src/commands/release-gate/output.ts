@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { GateReason, HuntReportV1 } from '../../core/report-types.js';
 import { verdictExitCode } from '../../core/verdict.js';
+import { packageDir } from '../../config/load.js';
 import { sanitize, truncate } from '../../report/escape.js';
 import { JOURNAL_FILE } from '../../gate/journal.js';
 import { REPORT_FILES } from '../../gate/steps/report.js';
@@ -41,6 +42,8 @@ export function printResult(gate: GateContext, report: HuntReportV1, json: boole
   ];
   // Report strings come from the target's output: no control characters reach the terminal.
   for (const r of verdict.reasons) lines.push(`  ${truncate(sanitize(`${r.rule} ${r.id}: ${r.detail}`).replace(/\s+/g, ' ').trim(), 240)}`);
+  if (verdict.status === 'fail') lines.push(`next: contain, verify, recover with ${path.join(packageDir, 'runbooks', 'incident-playbooks.md')}`);
+  if (verdict.status === 'warn') lines.push(`next: acknowledge every reason above in the release PR (${path.join(packageDir, 'runbooks', 'evidence.md')})`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return exitCode;
 }

@@ -7,13 +7,13 @@ import { promises as fsp } from 'node:fs';
 import { HuntError, UsageError } from '../../errors.js';
 import type { Check, HuntReportV1 } from '../../core/report-types.js';
 import { verdictExitCode } from '../../core/verdict.js';
-import { isAlive } from '../../runtime/signals.js';
 import { onTeardown } from '../../runtime/teardown.js';
 import { buildSteps, stepInfos } from '../../gate/catalogue.js';
 import { ensureDemoTarget, stopDemoTarget } from '../../gate/demo.js';
 import { loadJournal, verifyArtifacts } from '../../gate/journal-io.js';
 import { createGateProgress } from '../../gate/progress.js';
 import { planResume, refusalMessage, type ResumePlan } from '../../gate/resume.js';
+import { isRunning } from '../../gate/reap.js';
 import { runSteps } from '../../gate/runner.js';
 import { newSession, resumedSession } from '../../gate/session.js';
 import { REPORT_FILES } from '../../gate/steps/report.js';
@@ -54,19 +54,32 @@ async function execute(gate: GateContext, previous: { state: JournalState; plan:
   }
 }
 
+/** The status command as an operator would type it (with the home/port variables the target reads). */
+function statusHint(gate: GateContext): string {
+  const t = gate.loaded.config.target;
+  const vars = [t.homeEnv, t.portEnv].filter((v): v is string => Boolean(v)).map((v) => `${v}=${gate.target.env[v]}`);
+  return gate.redact([...vars, commandText(gate.target.commands.status)].join(' '));
+}
+
 /** Resume: journal + artifacts verified, plan checked; a refusal stops here with exit 2. */
 async function prepareResume(outDir: string, accept: string[], ctx: RunContext, progress: Awaited<ReturnType<typeof createGateProgress>>) {
   const state = await loadJournal(outDir);
   const gate = await resumedSession(state.run, ctx.env, ctx.cwd, progress);
   await verifyArtifacts(gate.opts.outDir, state);
   const steps = buildSteps(gate, new Map());
-  const plan = planResume(state, stepInfos(steps), accept, isAlive);
+  const plan = planResume(state, stepInfos(steps), accept, isRunning);
   if (plan.acceptErrors.length) throw new UsageError('--accept-step cannot be applied', { details: plan.acceptErrors });
   if (plan.refusal) {
-    if (gate.opts.demo) await stopDemoTarget(gate); // the demo leaves nothing running, even on a refusal
-    const status = gate.target.commands.status;
-    const msg = refusalMessage(plan.refusal, gate.opts.outDir, status ? gate.redact(commandText(status)) : undefined);
-    throw new HuntError(msg.message, { details: msg.details, hint: msg.hint });
+    const refusal = { ...plan.refusal };
+    const details: string[] = [];
+    if (gate.opts.demo) {
+      // the demo leaves nothing running, even on a refusal: the sample gateway and every command of this gate stop
+      await stopDemoTarget(gate);
+      if (refusal.pid !== undefined) refusal.pidAlive = isRunning(refusal.pid);
+      details.push('--demo: the sample gateway and every process of this gate were stopped; the next --resume starts it again');
+    }
+    const msg = refusalMessage(refusal, gate.opts.outDir, statusHint(gate));
+    throw new HuntError(msg.message, { details: [...msg.details, ...details], hint: msg.hint });
   }
   return { gate, state, plan };
 }
