@@ -4,7 +4,7 @@
 // Prints tables, asserts nothing. BENCH_SIZE_MB shrinks the file for a quick run; BENCH_REPEAT (default 3)
 // sets how many times each timed command runs (the best run is shown: all runs are warm-cache).
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,44 +29,52 @@ function lastTimestamp(file) {
   return Date.parse(all[all.length - 1][1]);
 }
 
-function timed(cmd, args, env = {}) {
-  let best = Infinity;
-  let out = '';
-  for (let i = 0; i < repeat; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
-    const ms = performance.now() - t0;
-    if (r.error) throw r.error;
-    if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} exited ${r.status}: ${r.stderr}`);
-    best = Math.min(best, ms);
-    out = r.stdout;
-  }
-  return { ms: best, out };
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const MARK = 'HUNT_BENCH_TIME';
+
+/** Runs a command once: wall time (measured here), CPU time and peak RSS (from /usr/bin/time when present). */
+function runOnce(cmd, args, env) {
+  const argv = TIME ? [TIME, '-f', `${MARK} %U %S %M`, cmd, ...args] : [cmd, ...args];
+  const t0 = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  const wallMs = performance.now() - t0;
+  if (r.error) throw r.error;
+  const m = new RegExp(`${MARK} ([\\d.]+) ([\\d.]+) (\\d+)`).exec(r.stderr);
+  const status = r.stderr.includes('Command exited with non-zero status') ? Number(/status (\d+)/.exec(r.stderr)[1]) : r.status;
+  if (status !== 0 && status !== 1) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} exited ${status}: ${r.stderr}`);
+  return { wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, rssKb: m ? Number(m[3]) : NaN, out: r.stdout };
 }
 
-function hunt(file, totals, workers) {
-  const job = { file, patterns: SIGNATURES, windowStartMs, windowEndMs, totals, workers };
+/** Best (lowest wall) of `repeat` runs; peak RSS is the worst seen. */
+function timed(cmd, args, env = {}) {
   let best = null;
   for (let i = 0; i < repeat; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [path.join(here, 'lib', 'hunt-child.mjs'), JSON.stringify(job)], { encoding: 'utf8' });
-    const wallMs = performance.now() - t0;
-    if (r.status !== 0) throw new Error(`hunt child failed: ${r.stderr}`);
-    const res = { ...JSON.parse(r.stdout), wallMs };
-    if (!best || res.wallMs < best.wallMs) best = { ...res, maxRssKb: Math.max(res.maxRssKb, best?.maxRssKb ?? 0) };
-    else best.maxRssKb = Math.max(best.maxRssKb, res.maxRssKb);
+    const r = runOnce(cmd, args, env);
+    if (!best || r.wallMs < best.wallMs) best = { ...r, rssKb: Math.max(r.rssKb, best?.rssKb ?? 0) };
+    else best.rssKb = Math.max(best.rssKb, r.rssKb);
   }
   return best;
 }
 
+function hunt(file, totals, workers) {
+  const job = { file, patterns: SIGNATURES, windowStartMs, windowEndMs, totals, workers };
+  const r = timed(process.execPath, [path.join(here, 'lib', 'hunt-child.mjs'), JSON.stringify(job)]);
+  const res = JSON.parse(r.out);
+  return { ...res, wallMs: r.wallMs, cpuMs: r.cpuMs, maxRssKb: Number.isNaN(r.rssKb) ? res.maxRssKb : Math.max(r.rssKb, res.maxRssKb) };
+}
+
 function perPattern(cmd, mk, env) {
   let ms = 0;
+  let cpu = 0;
+  let rss = 0;
   const counts = SIGNATURES.map((p) => {
     const r = timed(cmd, mk(p), env);
-    ms += r.ms;
+    ms += r.wallMs;
+    cpu += r.cpuMs;
+    rss = Math.max(rss, r.rssKb);
     return Number(r.out.trim() || 0);
   });
-  return { ms, counts };
+  return { ms, cpu, rss, counts };
 }
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -91,21 +99,23 @@ const rgInstalled = has('rg');
 const rg = rgInstalled ? perPattern('rg', (p) => ['--no-config', '-c', '-F', '--', p, big]) : null;
 const rgAll = rgInstalled ? timed('rg', ['--no-config', '-c', '-F', ...SIGNATURES.flatMap((p) => ['-e', p]), big]) : null;
 
+const mb = (kb) => (Number.isNaN(kb) || !kb ? '' : `${(kb / 1024).toFixed(0)} MB`);
 const rows = [
-  ['hunt full scan (all cores)', full.wallMs, bigSize, `${(full.maxRssKb / 1024).toFixed(0)} MB`, `scan ${full.scanMs.toFixed(0)} ms in-process`],
-  ['hunt full scan (1 worker)', full1.wallMs, bigSize, `${(full1.maxRssKb / 1024).toFixed(0)} MB`, `scan ${full1.scanMs.toFixed(0)} ms in-process`],
-  rg ? ['rg -c -F, once per pattern (x13)', rg.ms, bigSize, '', 'per-signature counts, like hunt'] : ['rg', NaN, 0, '', 'not installed'],
-  rgAll ? ['rg -c -F -e p1 .. -e p13 (one pass)', rgAll.ms, bigSize, '', `one combined count (${rgAll.out.trim()}), not per signature`] : null,
-  ['grep -c -F, once per pattern (x13)', grep.ms, bigSize, '', 'LC_ALL=C'],
-  [`hunt window ${WINDOW_MIN} min, ${(bigSize / 1048576).toFixed(0)} MiB file`, winBig.wallMs, winBig.source.bytesRead, `${(winBig.maxRssKb / 1024).toFixed(0)} MB`, `scan ${winBig.scanMs.toFixed(1)} ms in-process, read ${(winBig.source.bytesRead / 1048576).toFixed(2)} MiB, seeked=${winBig.source.seeked}`],
-  [`hunt window ${WINDOW_MIN} min, ${(smallSize / 1048576).toFixed(0)} MiB file`, winSmall.wallMs, winSmall.source.bytesRead, `${(winSmall.maxRssKb / 1024).toFixed(0)} MB`, `scan ${winSmall.scanMs.toFixed(1)} ms in-process, read ${(winSmall.source.bytesRead / 1048576).toFixed(2)} MiB, seeked=${winSmall.source.seeked}`],
+  ['hunt full scan (all cores)', full.wallMs, full.cpuMs, bigSize, mb(full.maxRssKb), `scan ${full.scanMs.toFixed(0)} ms in-process`],
+  ['hunt full scan (1 worker)', full1.wallMs, full1.cpuMs, bigSize, mb(full1.maxRssKb), `scan ${full1.scanMs.toFixed(0)} ms in-process`],
+  rg ? ['rg -c -F, once per pattern (x13)', rg.ms, rg.cpu, bigSize, mb(rg.rss), 'per-signature counts, like hunt'] : ['rg', NaN, NaN, 0, '', 'not installed'],
+  rgAll ? ['rg -c -F -e p1 .. -e p13 (one pass)', rgAll.wallMs, rgAll.cpuMs, bigSize, mb(rgAll.rssKb), `one combined count (${rgAll.out.trim()}), not per signature`] : null,
+  ['grep -c -F, once per pattern (x13)', grep.ms, grep.cpu, bigSize, mb(grep.rss), 'LC_ALL=C'],
+  [`hunt window ${WINDOW_MIN} min, ${(bigSize / 1048576).toFixed(0)} MiB file`, winBig.wallMs, winBig.cpuMs, winBig.source.bytesRead, mb(winBig.maxRssKb), `scan ${winBig.scanMs.toFixed(1)} ms in-process, read ${(winBig.source.bytesRead / 1048576).toFixed(2)} MiB, seeked=${winBig.source.seeked}`],
+  [`hunt window ${WINDOW_MIN} min, ${(smallSize / 1048576).toFixed(0)} MiB file`, winSmall.wallMs, winSmall.cpuMs, winSmall.source.bytesRead, mb(winSmall.maxRssKb), `scan ${winSmall.scanMs.toFixed(1)} ms in-process, read ${(winSmall.source.bytesRead / 1048576).toFixed(2)} MiB, seeked=${winSmall.source.seeked}`],
 ].filter(Boolean);
 
-console.log(`${pad('run', 40)} ${padL('wall ms', 9)} ${padL('MB/s', 6)} ${padL('peak RSS', 9)}  note`);
-for (const [name, ms, bytes, rss, note] of rows) {
-  console.log(`${pad(name, 40)} ${padL(Number.isNaN(ms) ? '-' : ms.toFixed(0), 9)} ${padL(Number.isNaN(ms) || !bytes ? '-' : mbps(bytes, ms), 6)} ${padL(rss, 9)}  ${note}`);
+const num = (x) => (Number.isNaN(x) ? '-' : x.toFixed(0));
+console.log(`${pad('run', 40)} ${padL('wall ms', 8)} ${padL('cpu ms', 8)} ${padL('MB/s', 6)} ${padL('peak RSS', 9)}  note`);
+for (const [name, ms, cpu, bytes, rss, note] of rows) {
+  console.log(`${pad(name, 40)} ${padL(num(ms), 8)} ${padL(num(cpu), 8)} ${padL(Number.isNaN(ms) || !bytes ? '-' : mbps(bytes, ms), 6)} ${padL(rss, 9)}  ${note}`);
 }
-console.log('(wall = whole process incl. node start-up; MB/s for window rows = bytes actually read / wall)\n');
+console.log('(wall = whole process incl. node start-up; cpu = user+sys of the process, all threads; MB/s = bytes read / wall)\n');
 
 let allMatch = true;
 console.log(`${pad('signature', 30)} ${padL('hunt', 7)} ${padL('grep', 7)} ${padL('rg', 7)}  total   ${padL('win full', 8)} ${padL('win seek', 8)} ${padL('win 10M', 8)}  window`);

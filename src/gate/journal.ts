@@ -27,6 +27,8 @@ export interface RunRecord {
   at: string;
   runId: string;
   release: string;
+  /** Pid of the hunt process that started the run. */
+  pid?: number;
   /** The gate's resolved options (opaque here; the command validates them on resume). */
   options: Record<string, unknown>;
 }
@@ -71,6 +73,8 @@ export interface JournalState {
   lastResult?: ResultRecord;
   done?: DoneRecord;
   resumes: number;
+  /** Pid of the latest hunt invocation that worked on this journal (run or resume record). */
+  lastPid?: number;
 }
 
 const STATUSES = new Set(['pass', 'warn', 'fail', 'skip']);
@@ -136,12 +140,16 @@ export function parseJournal(text: string): JournalRecord[] {
 export function foldJournal(records: JournalRecord[]): JournalState {
   const first = records[0];
   if (!first || first.t !== 'run') throw new JournalCorrupt(1, 'the first record is not the run header');
-  const state: JournalState = { run: first, steps: new Map(), order: [], resumes: 0 };
+  const state: JournalState = { run: first, steps: new Map(), order: [], resumes: 0, lastPid: first.pid };
   records.slice(1).forEach((r, idx) => {
     const line = idx + 2;
     if (state.done) throw new JournalCorrupt(line, `record after the run was marked done`);
     if (r.t === 'run') throw new JournalCorrupt(line, 'a second run header');
-    if (r.t === 'resume') return void state.resumes++;
+    if (r.t === 'resume') {
+      state.resumes++;
+      state.lastPid = r.pid;
+      return;
+    }
     if (r.t === 'done') return void (state.done = r);
     const s = state.steps.get(r.step);
     if (r.t === 'intent') {

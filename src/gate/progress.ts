@@ -23,7 +23,9 @@ function subOf(step: (label: string) => Step, info: (l: string) => void, prefix:
 /** Builds the gate's progress reporter on `stream` (default stderr). */
 export async function createGateProgress(opts: { stream?: NodeJS.WriteStream; quiet?: boolean } = {}): Promise<GateProgress> {
   const stream = opts.stream ?? process.stderr;
-  const tty = Boolean(stream.isTTY) && !process.env.CI && !opts.quiet;
+  // A pty without a size (columns 0, e.g. under `script` with no terminal) sends ora's line arithmetic into an
+  // endless clear loop: such a stream gets plain lines.
+  const tty = Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && !process.env.CI && !opts.quiet;
   if (!tty) {
     const p = await createProgress({ stream, quiet: opts.quiet });
     return { step: (l) => p.step(l), info: (l) => p.info(l), sub: (prefix) => subOf((l) => p.step(l), (l) => p.info(l), prefix), close() {} };

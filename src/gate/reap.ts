@@ -28,6 +28,16 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/** Whether pid is a live hunt process (a gate still working on an out-dir); false for a recycled pid. */
+export function isHuntProcess(pid: number): boolean {
+  if (pid === process.pid || !isRunning(pid)) return false;
+  try {
+    return /\bhunt(\.js)?\b/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '));
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
 /** Whether pid's environment carries the gate marker for outDir: true/false, or null when unknowable. */
 export async function carriesMarker(pid: number, outDir: string): Promise<boolean | null> {
   let env: string;

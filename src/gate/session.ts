@@ -123,7 +123,7 @@ export async function newSession(flags: GateFlags, env: NodeJS.ProcessEnv, cwd: 
     configDir: loaded.configDir,
     inputs: { config: (await copy(loaded.file, INPUTS.config))!, allowlist: await copy(allowlistPath, INPUTS.allowlist), baseline: await copy(flags.baseline, INPUTS.baseline) },
   };
-  const header: RunRecord = { t: 'run', v: 1, at: startedAt, runId: opts.runId, release, options: persisted as unknown as Record<string, unknown> };
+  const header: RunRecord = { t: 'run', v: 1, at: startedAt, runId: opts.runId, release, pid: process.pid, options: persisted as unknown as Record<string, unknown> };
   return { gate: context(loaded, opts, env, cwd, progress, allowlist, baseline), header };
 }
 

@@ -72,43 +72,37 @@ export async function scanGzip(path: string, params: ScanParams): Promise<Partia
 }
 
 /**
- * Timestamp of the last timestamped line before `start` (NaN when none), read backwards line by line, so a
+ * Timestamp of the last timestamped line before `start` (NaN when none), read backwards a block at a time, so a
  * range that begins inside a stack trace attributes it to the right entry.
  */
 export async function previousTimestamp(fh: FileHandle, start: number, params: ScanParams): Promise<{ ts: number; bytes: number }> {
+  if (params.ts.format === 'none') return { ts: NaN, bytes: 0 };
   const reader = createTsReader(params.ts, params.tsCapBytes);
+  const cap = params.tsCapBytes;
   const block = Buffer.allocUnsafe(BACK_BLOCK);
-  const head = Buffer.allocUnsafe(params.tsCapBytes);
-  let blockStart = start;
-  let blockLen = 0;
   let bytes = 0;
-  let lineEnd = start - 1; // index of the LF that ends the line being examined
-  while (lineEnd >= 0) {
-    // Find the LF before lineEnd (or the file start) in cached backward blocks.
-    let ls = -1;
-    let searchTo = lineEnd - 1;
-    while (ls < 0) {
-      if (searchTo < 0) {
-        ls = 0;
-        break;
-      }
-      if (searchTo < blockStart || searchTo >= blockStart + blockLen) {
-        blockStart = Math.max(0, searchTo + 1 - BACK_BLOCK);
-        blockLen = (await fh.read(block, 0, searchTo + 1 - blockStart, blockStart)).bytesRead;
-        bytes += blockLen;
-      }
-      const nl = block.subarray(0, blockLen).lastIndexOf(10, searchTo - blockStart);
-      if (nl >= 0) ls = blockStart + nl + 1;
-      else searchTo = blockStart - 1;
-    }
-    const want = Math.min(lineEnd - ls, params.tsCapBytes);
-    const n = want > 0 ? (await fh.read(head, 0, want, ls)).bytesRead : 0;
+  // The line [ls, e) is judged on its first `cap` bytes: from the block when they are in it, else read apart.
+  const judge = async (ls: number, e: number, bs: number, blockEnd: number): Promise<number> => {
+    const end = Math.min(e, ls + cap);
+    if (end <= blockEnd) return reader.value(block, ls - bs, end - bs);
+    const head = Buffer.allocUnsafe(end - ls);
+    bytes += (await fh.read(head, 0, end - ls, ls)).bytesRead;
+    return reader.value(head, 0, end - ls);
+  };
+  let e = start - 1; // the LF that ends the line being examined
+  let blockEnd = e;
+  for (;;) {
+    const bs = Math.max(0, blockEnd - BACK_BLOCK);
+    const n = blockEnd > bs ? (await fh.read(block, 0, blockEnd - bs, bs)).bytesRead : 0;
     bytes += n;
-    const ts = reader.value(head, 0, n);
-    if (!Number.isNaN(ts)) return { ts, bytes };
-    lineEnd = ls - 1;
+    for (let nl = n > 0 ? block.subarray(0, n).lastIndexOf(10) : -1; nl >= 0; nl = nl > 0 ? block.subarray(0, n).lastIndexOf(10, nl - 1) : -1) {
+      const ts = await judge(bs + nl + 1, e, bs, bs + n);
+      if (!Number.isNaN(ts)) return { ts, bytes };
+      e = bs + nl;
+    }
+    if (bs === 0) return { ts: await judge(0, e, 0, n), bytes };
+    blockEnd = bs;
   }
-  return { ts: NaN, bytes };
 }
 
 /** First line start at or after `off` (reads from off-1 so an exact line start stays put); size when none. */

@@ -14,7 +14,7 @@
 import os from 'node:os';
 
 const HASH_BITS = 16;
-const HASH_MASK = (1 << HASH_BITS) - 1;
+const HASH_SHIFT = 32 - HASH_BITS; // multiplicative hash: the top bits of v * golden ratio spread text grams well
 const LITTLE_ENDIAN = os.endianness() === 'LE';
 const SAMPLE_MAX = 256 * 1024;
 const MANY_MID = 4; // more 7..10-byte patterns than this join the word pass (at stride 1)
@@ -92,7 +92,7 @@ export class LiteralMatcher {
           if ((candidates.get(wordAt(p, k)) as number) < (candidates.get(wordAt(p, best)) as number)) best = k;
         }
         const v = wordAt(p, best);
-        this.filter[(v ^ (v >>> 16)) & HASH_MASK] = 1;
+        this.filter[Math.imul(v, 0x9e3779b1) >>> HASH_SHIFT] = 1;
         const list = this.grams.get(v) ?? [];
         list.push({ sig, k: best });
         this.grams.set(v, list);
@@ -135,7 +135,7 @@ export class LiteralMatcher {
     const n = end >>> 2;
     for (let i = 0; i < n; i += stride) {
       const v = words[i];
-      if (filter[(v ^ (v >>> 16)) & HASH_MASK] === 0) continue;
+      if (filter[Math.imul(v, 0x9e3779b1) >>> HASH_SHIFT] === 0) continue;
       const list = this.grams.get(v);
       if (list === undefined) continue;
       for (const g of list) {

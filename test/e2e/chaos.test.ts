@@ -7,8 +7,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Check } from '../../src/core/report-types.js';
-import { scanListeners } from '../../src/probes/listeners.js';
-import { bound, entries, eventually, killTagged, newTag, tagged } from './chaos-helpers.js';
+import { bound, entries, killTagged, newTag, tagged } from './chaos-helpers.js';
 import { createSuite, readReport, runHunt, writeProfile, type Suite } from './chaos-harness.js';
 
 let s: Suite;

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HuntReportV1 } from '../../src/core/report-types.js';
+import { markdownProblems, strictContractErrors } from '../unit/render.arbitraries.js';
 import { EMIT, GATEWAY, cleanup, journal, jsonOf, makeSandbox, readJson, report, runHunt, spawnHunt, tagged, type Sandbox } from '../fixtures/gate/harness.js';
 
 let sb: Sandbox | undefined;
@@ -55,8 +56,11 @@ describe('hunt release-gate --demo', () => {
     expect(ids).toEqual(expect.arrayContaining(['t0_preflight:pass', 't1_update:pass', 't1_restart:pass', 't1_ready:pass', 't1_verify:pass', 't1_post:pass', 't2_smoke_http:pass', 't3_chaos:skip', 't4_observe:skip', 't4_signatures:pass']));
     expect(r.checks.find((c) => c.id === 't1_post')?.summary).toBe('version 1.0.0 -> 1.1.0 as expected');
     expect(r.checks.find((c) => c.id === 't3_chaos')?.summary).toBe('skipped by --skip-chaos');
+    expect(strictContractErrors(r)).toEqual([]); // valid against the original HuntReportV1 contract too
+    expect(strictContractErrors(readJson(path.join(out, 'report-input.json')))).toEqual([]);
     const md = readFileSync(path.join(out, 'hunt-report.md'), 'utf8');
-    expect(md).toMatch(/pass/i);
+    expect(markdownProblems(md)).toEqual([]);
+    expect(md).toMatch(/PASS/);
     expect(md).not.toContain('demo-token-0123456789abcdef'); // the profile's secret never reaches the report
     const recs = journal(out);
     expect(recs[0].t).toBe('run');
@@ -73,6 +77,8 @@ describe('hunt release-gate --demo', () => {
     expect(res.stdout).toMatch(/classification-blocking fatal_crash/);
     const r = report(out);
     expect(r.classification.find((c) => c.id === 'fatal_crash')).toMatchObject({ status: 'new', severity: 'p0', category: 'core' });
+    expect(strictContractErrors(r)).toEqual([]);
+    expect(markdownProblems(readFileSync(path.join(out, 'hunt-report.md'), 'utf8'))).toEqual([]);
     expect(readFileSync(path.join(out, 'gate-status.txt'), 'utf8')).toBe('fail\n');
     expect(await tagged(sb)).toEqual([]);
   });
@@ -142,10 +148,11 @@ describe('hunt release-gate --demo interrupted by SIGINT', () => {
   it('stops the demo target and the chaos lanes, records no result for the interrupted step, and resumes to the same verdict', async () => {
     sb = await makeSandbox();
     const out = path.join(sb.dir, 'gate');
-    const { child, done } = spawnHunt(sb, ['release-gate', '--demo', '--scenarios', 'already-running', '--out-dir', out]);
+    const { child, done } = spawnHunt(sb, ['release-gate', '--demo', '--scenarios', 'transient-network', '--out-dir', out]);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && !journal(out).some((r) => r.t === 'started' && r.step === 't3_chaos')) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 500)); // inside the scenario
+    const twice = await runHunt(sb, ['release-gate', '--resume', out]);
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining(`a gate is still running in ${out} (hunt pid ${child.pid})`)]);
     child.kill('SIGINT');
     const res = await done;
     expect(res.code, res.stderr).toBe(130);
@@ -154,7 +161,7 @@ describe('hunt release-gate --demo interrupted by SIGINT', () => {
     const resumed = await runHunt(sb, ['release-gate', '--resume', out, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(jsonOf(resumed)).toMatchObject({ resumed: true });
-    const chaos = report(out).checks.find((c) => c.id === 'chaos_already_running')!;
+    const chaos = report(out).checks.find((c) => c.id === 'chaos_transient_network')!;
     expect(cleanChaos(chaos), JSON.stringify(chaos)).toBe(true);
     expect(await tagged(sb)).toEqual([]);
   });

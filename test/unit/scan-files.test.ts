@@ -81,6 +81,23 @@ describe('rotation and gzip', () => {
   });
 });
 
+describe('rotation edge cases', () => {
+  it('detects the format on an older file when the live one was just rotated (empty); a corrupt .gz is an error, not fatal', async () => {
+    const old = orderedLog(300, END - 2 * DAY, END - DAY, 11);
+    await put('edge/x.log.2.gz', Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7]));
+    await put('edge/x.log.1', old);
+    const live = await put('edge/x.log', Buffer.alloc(0));
+    const win: [number, number] = [END - 2 * DAY, END];
+    const r = await scanSignatures([{ source: 'app', path: live, rotated: true }], sigs(), opts(win));
+    expect(r.sources[0].timestampFormat).toBe('iso');
+    expect(r.sources[0].error).toMatch(/x\.log\.2\.gz/);
+    expect(r.sources[0].files.map((f) => path.basename(f))).toEqual(['x.log.1', 'x.log']);
+    const ref = referenceScan([old], sigs(), refOpts(win));
+    expect(r.signatures.map((s) => [s.countTotal, s.countWindow])).toEqual(ref.sigs.map((s) => [s.countTotal, s.countWindow]));
+    expect(ref.sigs.some((s) => s.countWindow > 0)).toBe(true);
+  });
+});
+
 describe('missing and unreadable inputs are reported, not fatal', () => {
   it('a missing file, a directory, and a signature whose source has no ScanSource', async () => {
     const okFile = await put('ok/app.log', orderedLog(50, END - DAY, END));

@@ -132,7 +132,7 @@ function compare(got: ScanResult, ref: RefResult, opts: { samples: boolean; tota
 }
 
 let seq = 0;
-async function runCase(files: Buffer[], format: TsSpec, sigs: ScanSignature[], win: [number, number], tuning: ScanTuning, totals: boolean, gzOldest: boolean) {
+async function runCase(files: Buffer[], format: TsSpec & { format: 'iso' | 'json' | 'epoch-ms' }, sigs: ScanSignature[], win: [number, number], tuning: ScanTuning, totals: boolean, gzOldest: boolean) {
   const base = path.join(dir, `c${++seq}`, 'app.log');
   await mkdir(path.dirname(base), { recursive: true });
   for (let i = 0; i < files.length; i++) {
@@ -176,7 +176,7 @@ describe('scanner vs reference (property-based)', () => {
           // Windows that start/end exactly on a line's timestamp exercise the inclusive edges.
           const start = stamps.length ? stamps[Math.min(stamps.length - 1, Math.max(0, a))] : T0;
           const end = stamps.length && len < 150 ? stamps[Math.min(stamps.length - 1, Math.max(0, a) + len)] : start + len * 60_000;
-          const spec: TsSpec = format === 'json' ? { format: 'json', field: fileLines[0]?.[0]?.variant % 2 ? 'time' : '_meta.ts' } : { format };
+          const spec: TsSpec & { format: 'iso' | 'json' | 'epoch-ms' } = format === 'json' ? { format: 'json', field: fileLines[0]?.[0]?.variant % 2 ? 'time' : '_meta.ts' } : { format };
           const sigs = sigsFor(pick, format !== 'json');
           const { got, ref, fits } = await runCase(rendered.map((r) => r.bytes), spec, sigs, [start, Math.max(start, end)], tuning, true, gz);
           compare(got, ref, { samples: fits, totals: true });

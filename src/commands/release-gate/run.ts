@@ -13,7 +13,7 @@ import { ensureDemoTarget, stopDemoTarget } from '../../gate/demo.js';
 import { loadJournal, verifyArtifacts } from '../../gate/journal-io.js';
 import { createGateProgress } from '../../gate/progress.js';
 import { planResume, refusalMessage, type ResumePlan } from '../../gate/resume.js';
-import { isRunning } from '../../gate/reap.js';
+import { isHuntProcess, isRunning } from '../../gate/reap.js';
 import { runSteps } from '../../gate/runner.js';
 import { newSession, resumedSession } from '../../gate/session.js';
 import { REPORT_FILES } from '../../gate/steps/report.js';
@@ -64,6 +64,11 @@ function statusHint(gate: GateContext): string {
 /** Resume: journal + artifacts verified, plan checked; a refusal stops here with exit 2. */
 async function prepareResume(outDir: string, accept: string[], ctx: RunContext, progress: Awaited<ReturnType<typeof createGateProgress>>) {
   const state = await loadJournal(outDir);
+  if (state.lastPid !== undefined && isHuntProcess(state.lastPid)) {
+    throw new UsageError(`a gate is still running in ${outDir} (hunt pid ${state.lastPid})`, {
+      hint: `wait for it to finish, or stop it (kill -INT ${state.lastPid}) and then resume`,
+    });
+  }
   const gate = await resumedSession(state.run, ctx.env, ctx.cwd, progress);
   await verifyArtifacts(gate.opts.outDir, state);
   const steps = buildSteps(gate, new Map());
