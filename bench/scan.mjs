@@ -102,7 +102,7 @@ const rgAll = rgInstalled ? timed('rg', ['--no-config', '-c', '-F', ...SIGNATURE
 const mb = (kb) => (Number.isNaN(kb) || !kb ? '' : `${(kb / 1024).toFixed(0)} MB`);
 const rows = [
   ['hunt full scan (all cores)', full.wallMs, full.cpuMs, bigSize, mb(full.maxRssKb), `scan ${full.scanMs.toFixed(0)} ms in-process`],
-  ['hunt full scan (1 worker)', full1.wallMs, full1.cpuMs, bigSize, mb(full1.maxRssKb), `scan ${full1.scanMs.toFixed(0)} ms in-process`],
+  ['hunt full scan (1 thread)', full1.wallMs, full1.cpuMs, bigSize, mb(full1.maxRssKb), `scan ${full1.scanMs.toFixed(0)} ms in-process`],
   rg ? ['rg -c -F, once per pattern (x13)', rg.ms, rg.cpu, bigSize, mb(rg.rss), 'per-signature counts, like hunt'] : ['rg', NaN, NaN, 0, '', 'not installed'],
   rgAll ? ['rg -c -F -e p1 .. -e p13 (one pass)', rgAll.wallMs, rgAll.cpuMs, bigSize, mb(rgAll.rssKb), `one combined count (${rgAll.out.trim()}), not per signature`] : null,
   ['grep -c -F, once per pattern (x13)', grep.ms, grep.cpu, bigSize, mb(grep.rss), 'LC_ALL=C'],

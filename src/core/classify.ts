@@ -88,9 +88,9 @@ function seenClassification(d: SignatureDelta, p: SignatureProfile | undefined, 
     severity: signatureSeverity(p),
     status: 'new',
     summary: '',
-    expected: d.inBaseline ? `no rise beyond +${t.absolute} and ${pct(t.relative)} over the baseline` : `no \`${d.name}\` lines in the window`,
+    expected: d.inBaseline ? `no rise beyond +${t.absolute} and ${pct(t.relative)} over the baseline` : `no ${d.name} lines in the window`,
     actual: `${countText(d)}, ${baselineText(d)}${seen}${sample}`,
-    reproSteps: [`count \`${d.name}\` lines in source \`${d.source}\` over the last ${d.windowMinutes} min (hunt collect)`],
+    reproSteps: [`hunt collect --label repro --window-minutes ${d.windowMinutes} --output repro.json, then read signature ${d.name} (source ${d.source}): count, first/last seen, samples`],
   };
   if (input.affectedVersion) base.affectedVersions = [input.affectedVersion];
   if (issueUrl) base.issueUrl = issueUrl;

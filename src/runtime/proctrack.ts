@@ -48,6 +48,11 @@ export function trackedLive(rootPid: number, tracked: Map<number, TrackedProc>, 
   if (rootRunning) for (const p of table) if (p.pgid === rootPid) roots.add(p.pid);
   const out = new Map<number, ProcInfo>();
   for (const r of roots) for (const p of descendantsOf(r, table)) out.set(p.pid, p);
+  // a running root is ours whatever a (possibly older) table says: its exit event has not come yet
+  const root = tracked.get(rootPid);
+  if (rootRunning && root && !out.has(rootPid)) {
+    out.set(rootPid, { pid: rootPid, ppid: root.ppid, pgid: root.pgid, rssKb: 0, uptimeSec: null, name: root.name, command: root.command, state: '?' });
+  }
   out.delete(process.pid); // never ourselves, whatever the table says
   return [...out.values()].sort((a, b) => a.pid - b.pid);
 }
@@ -55,13 +60,23 @@ export function trackedLive(rootPid: number, tracked: Map<number, TrackedProc>, 
 type Listener = (table: ProcInfo[]) => void;
 const listeners = new Set<Listener>();
 let timer: NodeJS.Timeout | null = null;
-let inFlight: Promise<ProcInfo[]> | null = null;
+let inFlight: { startedAt: number; table: Promise<ProcInfo[]> } | null = null;
 let intervalMs = 100;
 
-/** Reads the process table, sharing a read already in flight. */
-export function sampleTable(): Promise<ProcInfo[]> {
-  inFlight ??= listProcesses().finally(() => (inFlight = null));
-  return inFlight;
+/**
+ * Reads the process table, sharing a read already in flight when it started at or after `notBefore`
+ * (epoch ms). Callers that need the present pass Date.now(): under load a read can take long enough
+ * that one started before a spawn would hand them a table without the new process.
+ */
+export function sampleTable(notBefore?: number): Promise<ProcInfo[]> {
+  if (inFlight && (notBefore === undefined || inFlight.startedAt >= notBefore)) return inFlight.table;
+  const table = listProcesses();
+  const mine = { startedAt: Date.now(), table };
+  inFlight = mine;
+  void table.finally(() => {
+    if (inFlight === mine) inFlight = null;
+  }).catch(() => undefined);
+  return table;
 }
 
 async function tick(): Promise<void> {

@@ -131,12 +131,12 @@ export function supervise(opts: SuperviseOptions): Supervised {
     running: () => exit === undefined,
     seen: () => [...tracked.values()].sort((a, b) => a.pid - b.pid),
     async live(table) {
-      const t = table ?? (await sampleTable());
+      const t = table ?? (await sampleTable(Date.now()));
       absorb(t);
       return pid === undefined ? [] : trackedLive(pid, tracked, t, exit === undefined);
     },
     async sample() {
-      absorb(await sampleTable());
+      absorb(await sampleTable(Date.now()));
     },
     async signal(sig, scope = 'root') {
       if (pid === undefined) return [];

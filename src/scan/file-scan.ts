@@ -2,9 +2,8 @@
  * Feeds files into a ChunkScanner: a byte range of a plain file (read straight into the scanner's buffer),
  * or a whole gzip file (streamed through gunzip). Runs the same in the main thread and in a worker.
  */
-import { createReadStream, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { isMainThread } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { ChunkScanner } from './chunk-scanner.js';
 import type { PartialResult, ScanParams } from './params.js';
@@ -15,6 +14,7 @@ export type ScanTask =
   | { kind: 'gzip'; path: string; params: ScanParams };
 
 const BACK_BLOCK = 64 * 1024;
+const READ_AHEAD = 1 << 20;
 
 /** Runs one task (the unit a worker receives). */
 export async function runTask(task: ScanTask): Promise<PartialResult> {
@@ -34,21 +34,53 @@ export async function runTask(task: ScanTask): Promise<PartialResult> {
 export async function scanRange(fh: FileHandle, start: number, end: number, params: ScanParams): Promise<PartialResult> {
   const back = start > 0 ? await previousTimestamp(fh, start, params) : { ts: NaN, bytes: 0 };
   const sc = new ChunkScanner(params, start, back.ts);
-  let pos = start;
-  let bytes = back.bytes;
-  // In a worker nothing else waits on this thread's event loop: a synchronous read (page cache memcpy) avoids
-  // a thread-pool round trip per chunk. The main thread keeps reads asynchronous.
-  const sync = !isMainThread;
+  const bytes = back.bytes + (params.windowOnly ? await readDirect(fh, start, end, sc) : await readAhead(fh, start, end, sc));
+  sc.finish();
+  return sc.result(bytes);
+}
+
+/** Reads straight into the scanner's buffer, chunk by chunk (window-only scans: read no more than needed). */
+async function readDirect(fh: FileHandle, pos: number, end: number, sc: ChunkScanner): Promise<number> {
+  let bytes = 0;
   while (pos < end && !sc.stopped) {
-    const want = Math.min(sc.space(), end - pos);
-    const bytesRead = sync ? readSync(fh.fd, sc.buf, sc.len, want, pos) : (await fh.read(sc.buf, sc.len, want, pos)).bytesRead;
+    const { bytesRead } = await fh.read(sc.buf, sc.len, Math.min(sc.space(), end - pos), pos);
     if (bytesRead === 0) break; // the file shrank under us: scan what we have
     pos += bytesRead;
     bytes += bytesRead;
     sc.commit(bytesRead);
   }
-  sc.finish();
-  return sc.result(bytes);
+  return bytes;
+}
+
+/**
+ * Full scans: double buffering. The next read is in flight (thread pool) while the current chunk is scanned,
+ * so the disk and the CPU work at the same time; scanning between plain synchronous reads leaves the device
+ * idle (measured: several times slower on a virtual disk without a warm page cache).
+ */
+async function readAhead(fh: FileHandle, pos: number, end: number, sc: ChunkScanner): Promise<number> {
+  const size = Math.max(1, Math.min(READ_AHEAD, sc.buf.length, end - pos));
+  const bufs = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+  const issue = (i: number) => {
+    const want = Math.min(size, end - pos);
+    const p = fh.read(bufs[i], 0, want, pos);
+    pos += want;
+    return { p, want, i };
+  };
+  let bytes = 0;
+  let next = pos < end ? issue(0) : null;
+  try {
+    while (next) {
+      const cur = next;
+      next = null;
+      const { bytesRead } = await cur.p;
+      bytes += bytesRead;
+      if (bytesRead === cur.want && pos < end) next = issue(1 - cur.i);
+      sc.push(bufs[cur.i].subarray(0, bytesRead));
+    }
+  } finally {
+    if (next) await next.p.catch(() => undefined); // never leave a read running into a buffer we drop
+  }
+  return bytes;
 }
 
 /** Streams a gzip file through gunzip into the scanner; bytesRead counts compressed bytes. */

@@ -10,22 +10,22 @@
  * by worker threads; totals:false = window-only: a binary-search seek per time-ordered file, reading only the
  * window's bytes, falling back to a full scan of a file that turns out not to be ordered.
  */
-import type { Redactor } from '../runtime/redact.js';
-import { ORDER_SLACK_MS } from './line-walk.js';
+import { open } from 'node:fs/promises';
 import { readHead, resolveTsSpec } from './detect.js';
 import { alignToLineStart, runTask, scanGzip, scanRange, type ScanTask } from './file-scan.js';
 import { describeReadError, discoverFiles, type LogFile } from './files.js';
+import { ORDER_SLACK_MS } from './line-walk.js';
 import { addPartial, emptySig, mergeSig, toSignatureCount } from './merge.js';
 import { DEFAULT_CHUNK, DEFAULT_SAMPLE_BYTES, DEFAULT_TS_CAP, WORD_FILTER_MIN, type PartialResult, type ScanParams, type SigPartial } from './params.js';
 import { defaultWorkers, ScanPool } from './pool.js';
 import { planWindowSeek } from './seek.js';
 import type { ScanOptions, ScanResult, ScanSignature, ScanSource, SourceScanInfo } from './types.js';
-import { open } from 'node:fs/promises';
 
 export type * from './types.js';
 
 const PARALLEL_MIN = 32 << 20; // below this a file is scanned in one piece: worker start-up would cost more
 const MIN_RANGE = 8 << 20;
+const RANGES_PER_THREAD = 4; // small ranges balance the threads (the last range of one thread ends with the others)
 
 interface Ctx {
   opts: ScanOptions;
@@ -141,8 +141,11 @@ async function fullScan(files: LogFile[], params: ScanParams, ctx: Ctx, info: So
     files.map(async (f) => {
       try {
         const tasks = await planTasks(f, params, ctx, info);
-        const parts = await Promise.all(tasks.map((task) => (tasks.length > 1 ? ctx.pool.run(task) : runTask(task))));
-        return { f, parts };
+        // allSettled: a failed range must not leave its siblings running after the scan has returned.
+        const settled = await Promise.allSettled(tasks.map((task) => (tasks.length > 1 ? ctx.pool.run(task) : runTask(task))));
+        const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        return { f, parts: settled.map((r) => (r as PromiseFulfilledResult<PartialResult>).value) };
       } catch (err) {
         addError(info, describeReadError(err, f.path));
         return { f, parts: [] as PartialResult[] };
@@ -155,7 +158,7 @@ async function fullScan(files: LogFile[], params: ScanParams, ctx: Ctx, info: So
 
 async function planTasks(f: LogFile, params: ScanParams, ctx: Ctx, info: SourceScanInfo): Promise<ScanTask[]> {
   if (f.gzip) return [{ kind: 'gzip', path: f.path, params: { ...params, wordFilter: f.size * 4 >= ctx.wordFilterMin } }];
-  const target = ctx.rangeBytes ?? (f.size < PARALLEL_MIN || ctx.workers === 0 ? f.size : Math.max(MIN_RANGE, Math.ceil(f.size / (2 * ctx.workers))));
+  const target = ctx.rangeBytes ?? (f.size < PARALLEL_MIN || ctx.workers <= 1 ? f.size : Math.max(MIN_RANGE, Math.ceil(f.size / (RANGES_PER_THREAD * ctx.workers))));
   const n = target > 0 ? Math.max(1, Math.ceil(f.size / target)) : 1;
   const cuts = [0];
   if (n > 1) {

@@ -1,7 +1,8 @@
 /**
- * A small worker pool for scan tasks: tasks queue up and each worker takes the next one when it is done, so
- * byte ranges of one big file spread over all cores. Without a worker script (tests on sources before a build)
- * or with 0 workers, tasks run in this thread, one at a time.
+ * A small pool for scan tasks: tasks queue up and each thread takes the next one when it is done, so byte
+ * ranges of one big file spread over all cores. `size` threads scan: this thread plus size-1 worker threads
+ * (this thread would otherwise only wait; its event loop still turns between chunks, every millisecond or
+ * so). Without a worker script (tests on sources before a build) only this thread scans.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -36,14 +37,14 @@ export class ScanPool {
   private readonly queue: Pending[] = [];
   private readonly running = new Map<Worker, Pending>();
   private readonly script: URL | null;
+  private mainBusy = false;
 
   constructor(private readonly size: number) {
-    this.script = size > 0 ? workerScript() : null;
+    this.script = size > 1 ? workerScript() : null;
   }
 
-  /** Runs a task on a worker (or inline when there are none). */
+  /** Runs a task on the next free thread. */
   run(task: ScanTask): Promise<PartialResult> {
-    if (!this.script) return runTask(task);
     return new Promise((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
       this.pump();
@@ -59,8 +60,19 @@ export class ScanPool {
 
   private pump(): void {
     while (this.queue.length > 0) {
+      if (!this.mainBusy) {
+        const job = this.queue.shift() as Pending;
+        this.mainBusy = true;
+        runTask(job.task)
+          .then(job.resolve, job.reject)
+          .finally(() => {
+            this.mainBusy = false;
+            this.pump();
+          });
+        continue;
+      }
       let w = this.idle.pop();
-      if (!w && this.all.length < this.size) w = this.spawn();
+      if (!w && this.script && this.all.length < this.size - 1) w = this.spawn();
       if (!w) return;
       const job = this.queue.shift() as Pending;
       this.running.set(w, job);

@@ -53,7 +53,7 @@ export interface ScanTuning {
   rangeBytes?: number;
   /** Inputs at least this big use the one-pass word filter for literals (default 8 MiB; 0 = always). */
   wordFilterMinBytes?: number;
-  /** Worker threads for ranges (default: available cores, at most 8); 0 scans ranges in this thread. */
+  /** Threads that scan ranges, this one included (default: available cores, at most 8); 0 or 1 = this thread only. */
   workers?: number;
 }
 

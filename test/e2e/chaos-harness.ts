@@ -32,7 +32,7 @@ export async function createSuite(tag: string): Promise<Suite> {
   await fsp.mkdir(tmp, { recursive: true });
   // the "production" home of the profile: its config is what each sandbox gets a copy of
   await fsp.mkdir(path.join(home, '.hunt-sample-gateway'), { recursive: true });
-  await fsp.writeFile(path.join(home, '.hunt-sample-gateway', 'config.json'), JSON.stringify({ upstreamIntervalMs: 250 }));
+  await fsp.writeFile(path.join(home, '.hunt-sample-gateway', 'config.json'), JSON.stringify({ upstreamIntervalMs: 1000 }));
   return { dir, home, tmp, tag, ports: new Set(), leaks: new Set() };
 }
 

@@ -52,7 +52,7 @@ describe('staging-chaos against the healthy sample gateway', () => {
       'chaos_port_collision', 'chaos_already_running', 'chaos_signal_restart', 'chaos_missing_env',
       'chaos_transient_network', 'chaos_crash_recovery', 'chaos_graceful_shutdown', 'chaos_bad_config',
     ]);
-    for (const c of report.checks) expect({ id: c.id, status: c.status, summary: c.summary }).toEqual({ id: c.id, status: 'pass', summary: c.summary });
+    for (const c of report.checks) expect(c.status, `${c.id}: ${c.summary}\n${(c.evidence ?? []).join('\n')}`).toBe('pass');
     expect(report.classification).toEqual([]);
     expect(res.code).toBe(0);
     for (const f of ['hunt-report.json', 'hunt-report.md', 'junit.xml']) expect((await fsp.stat(path.join(dir, f))).size).toBeGreaterThan(0);
@@ -85,8 +85,9 @@ describe.concurrent('every bug switch fails the scenario meant to catch it', () 
       const profile = await writeProfile(s, `bug-${m.bug}`, { bugs: [m.bug] });
       const { res, check, report } = await chaos(profile, m.scenario);
       const c = check(m.id);
-      expect(c.status).toBe('fail');
-      expect(findings(c).some((f) => f.level === 'fail' && f.kind === m.kind && m.detail.test(f.detail)), JSON.stringify(findings(c))).toBe(true);
+      const why = `${c.status}: ${c.summary}\n${(c.evidence ?? []).join('\n')}`;
+      expect(c.status, why).toBe('fail');
+      expect(findings(c).some((f) => f.level === 'fail' && f.kind === m.kind && m.detail.test(f.detail)), why).toBe(true);
       const cls = report.classification.find((x) => x.id === m.id)!;
       expect(cls.status).toBe('new');
       expect(['core', 'ops']).toContain(cls.category);

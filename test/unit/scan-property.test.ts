@@ -2,6 +2,7 @@
  * Property-based: the streaming scanner agrees with the naive reference on random logs — random lines and
  * timestamps (ordered or not), lines without timestamps, CRLF, invalid UTF-8, ANSI prefixes, long lines,
  * patterns at chunk and range boundaries (tiny chunk and range sizes put boundaries everywhere).
+ * SCAN_PROP_RUNS=<n> runs every property n times (e.g. 3000 before touching the scanner core).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -183,6 +184,20 @@ describe('scanner vs reference (property-based)', () => {
         },
       ),
       { numRuns: Number(process.env.SCAN_PROP_RUNS ?? 150) },
+    );
+  });
+
+  it('many 7..10-byte literals (the word filter then checks every word) agree too', async () => {
+    const mid = ['timeout!', 'EADDRINUSE', 'alpha beta', 'request', 'id=42 ok', 'Zq Zq x', 'failed 7'];
+    const sigs: ScanSignature[] = [...mid, 'upstream unreachable'].map((p, i) => ({ name: `m${i}`, source: 'app', pattern: p, regex: false }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(lineArb, { maxLength: 80 }), tuningArb, async (lines, tuning) => {
+        const r = render(lines, 'iso', true);
+        const win: [number, number] = [T0, T0 + 3600_000];
+        const { got, ref, fits } = await runCase([r.bytes], { format: 'iso' }, sigs, win, { ...tuning, wordFilterMinBytes: 0 }, true, false);
+        compare(got, ref, { samples: fits, totals: true });
+      }),
+      { numRuns: Number(process.env.SCAN_PROP_RUNS ?? 60) },
     );
   });
 
