@@ -22,7 +22,8 @@ const MARK: Record<StepOutcome, string> = { pass: 'ok  ', warn: 'WARN', fail: 'F
 export async function createProgress(opts: { stream?: NodeJS.WriteStream; quiet?: boolean } = {}): Promise<Progress> {
   const stream = opts.stream ?? process.stderr;
   if (opts.quiet) return { step: () => ({ done() {}, update() {} }), info() {} };
-  const tty = Boolean(stream.isTTY) && !process.env.CI;
+  // A terminal reporting zero columns (e.g. `script` without a size) makes spinners redraw forever: plain lines then.
+  const tty = Boolean(stream.isTTY) && !process.env.CI && (stream.columns ?? 0) > 0;
   if (!tty) {
     return {
       step(label) {

@@ -28,18 +28,26 @@ export async function runTeardown(): Promise<void> {
   }
 }
 
-/** Installs SIGINT/SIGTERM handlers that tear everything down and exit 130/143. */
+/** Installs SIGINT/SIGTERM/SIGHUP handlers that tear everything down and exit 130/143/129. */
 export function installSignalTeardown(): void {
   if (installed) return;
   installed = true;
   const handler = (signal: NodeJS.Signals) => {
     if (tearingDown) return; // a second Ctrl-C while cleaning up must not skip the cleanup
     tearingDown = true;
-    process.stderr.write(`\nhunt: received ${signal}, stopping every process this run started...\n`);
-    void runTeardown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    try {
+      process.stderr.write(`\nhunt: received ${signal}, stopping every process this run started...\n`);
+    } catch {
+      /* SIGHUP: the terminal may be gone; the cleanup matters more than the message */
+    }
+    // A hung-up terminal turns later stderr writes into EIO errors; they must not abort the cleanup.
+    if (signal === 'SIGHUP') process.stderr.on('error', () => {});
+    const code = signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143;
+    void runTeardown().finally(() => process.exit(code));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.on('SIGHUP', handler);
 }
 
 /** Whether a signal teardown is under way: lanes must not start anything new past this point. */
