@@ -6,7 +6,7 @@
  * Limitation (documented in docs/staging-chaos.md): only top-level /tmp entries are seen, and with
  * concurrent scenarios a change that names no pid and no sandbox is reported by every overlapping scenario.
  */
-import { promises as fsp } from 'node:fs';
+import { fstatSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { attribute, diffListings, levelOf, type Attribution, type AttributionContext, type Change, type EntryStat, type Listing, type PlaceKind, type UnattributedPolicy } from './isolation-logic.js';
@@ -22,6 +22,23 @@ export interface Place {
 
 const MAX_ENTRIES = 5000;
 const CONTENT_SAMPLE = 8192;
+
+/**
+ * hunt's own stdout/stderr, when redirected to a file (`hunt ... 2>/tmp/x.log`), grows while a scenario runs;
+ * that is hunt writing, not the target leaking, so those files (by device + inode) are never reported.
+ */
+const ownOutputs: Set<string> = (() => {
+  const ids = new Set<string>();
+  for (const fd of [1, 2]) {
+    try {
+      const st = fstatSync(fd);
+      if (st.isFile()) ids.add(`${st.dev}:${st.ino}`);
+    } catch {
+      /* closed descriptor: nothing to exclude */
+    }
+  }
+  return ids;
+})();
 
 function ignored(p: string, ignore: string[]): boolean {
   return ignore.some((i) => p === i || p.startsWith(`${i}${path.sep}`));
@@ -46,6 +63,7 @@ async function listPlace(place: Place): Promise<Listing> {
       } catch {
         continue; // vanished between readdir and lstat
       }
+      if (st.isFile() && ownOutputs.has(`${st.dev}:${st.ino}`)) continue;
       const kind: EntryStat['kind'] = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
       out.set(p, { kind, size: st.size, mtimeMs: st.mtimeMs });
       if (kind === 'dir' && depth > 1) await walk(p, depth - 1);
