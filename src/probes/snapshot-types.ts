@@ -5,6 +5,7 @@
  */
 import type { SourceScanInfo } from '../scan/types.js';
 import type { HealthProbe } from './health.js';
+import type { Listener } from './listeners.js';
 
 export const SNAPSHOT_KIND = 'hunt-runtime-snapshot';
 export const SNAPSHOT_SCHEMA_VERSION = 1;
@@ -35,15 +36,8 @@ export interface StatusRecord extends CommandRecord {
   running: boolean;
 }
 
-export interface SnapshotListener {
-  protocol: 'tcp' | 'tcp6';
-  address: string;
-  port: number;
-  pid: number | null;
-  process: string | null;
-  /** Redacted command line of the owner. */
-  command: string | null;
-}
+/** A listener as the snapshot records it: the probe's own shape, with the owner's command line redacted. */
+export type SnapshotListener = Listener;
 
 export interface SnapshotProcess {
   pid: number;
