@@ -34,6 +34,8 @@ const serial = results[0].medianMs;
 console.log(`chaos matrix: 8 scenarios vs the sample gateway (demo profile), median of ${rounds} round(s), ${os.cpus().length} CPUs`);
 for (const r of results) {
   const speedup = (serial / r.medianMs).toFixed(2);
-  console.log(`  concurrency ${r.concurrency}: ${(r.medianMs / 1000).toFixed(1)} s wall (${speedup}x vs serial)${r.statuses.split(',').every((s) => s === 'pass') ? '' : `  statuses: ${r.statuses}`}`);
+  console.log(
+    `  concurrency ${r.concurrency}: ${(r.medianMs / 1000).toFixed(1)} s wall (${speedup}x vs serial)${r.statuses.split(',').every((s) => s === 'pass') ? '' : `  statuses: ${r.statuses}`}`,
+  );
 }
 await fsp.rm(home, { recursive: true, force: true });

@@ -87,7 +87,12 @@ const windowStartMs = windowEndMs - WINDOW_MIN * 60_000;
 spawnSync('sh', ['-c', `cat "${big}" "${small}" > /dev/null`]); // warm the page cache: every run below is warm
 
 console.log(`file: ${path.relative(process.cwd(), big)} (${(bigSize / 1048576).toFixed(0)} MiB, 30 days), tail: ${(smallSize / 1048576).toFixed(1)} MiB`);
-console.log(`machine: ${os.availableParallelism()} cores, node ${process.version}, load avg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; best of ${repeat} warm-cache runs`);
+console.log(
+  `machine: ${os.availableParallelism()} cores, node ${process.version}, load avg ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; best of ${repeat} warm-cache runs`,
+);
 console.log(`window: ${new Date(windowStartMs).toISOString()} .. ${new Date(windowEndMs).toISOString()} (${WINDOW_MIN} min)\n`);
 
 const full = hunt(big, true);
@@ -104,21 +109,48 @@ const rows = [
   ['hunt full scan (all cores)', full.wallMs, full.cpuMs, bigSize, mb(full.maxRssKb), `scan ${full.scanMs.toFixed(0)} ms in-process`],
   ['hunt full scan (1 thread)', full1.wallMs, full1.cpuMs, bigSize, mb(full1.maxRssKb), `scan ${full1.scanMs.toFixed(0)} ms in-process`],
   rg ? ['rg -c -F, once per pattern (x13)', rg.ms, rg.cpu, bigSize, mb(rg.rss), 'per-signature counts, like hunt'] : ['rg', NaN, NaN, 0, '', 'not installed'],
-  rgAll ? ['rg -c -F -e p1 .. -e p13 (one pass)', rgAll.wallMs, rgAll.cpuMs, bigSize, mb(rgAll.rssKb), `one combined count (${rgAll.out.trim()}), not per signature`] : null,
+  rgAll
+    ? [
+        'rg -c -F -e p1 .. -e p13 (one pass)',
+        rgAll.wallMs,
+        rgAll.cpuMs,
+        bigSize,
+        mb(rgAll.rssKb),
+        `one combined count (${rgAll.out.trim()}), not per signature`,
+      ]
+    : null,
   ['grep -c -F, once per pattern (x13)', grep.ms, grep.cpu, bigSize, mb(grep.rss), 'LC_ALL=C'],
-  [`hunt window ${WINDOW_MIN} min, ${(bigSize / 1048576).toFixed(0)} MiB file`, winBig.wallMs, winBig.cpuMs, winBig.source.bytesRead, mb(winBig.maxRssKb), `scan ${winBig.scanMs.toFixed(1)} ms in-process, read ${(winBig.source.bytesRead / 1048576).toFixed(2)} MiB, seeked=${winBig.source.seeked}`],
-  [`hunt window ${WINDOW_MIN} min, ${(smallSize / 1048576).toFixed(0)} MiB file`, winSmall.wallMs, winSmall.cpuMs, winSmall.source.bytesRead, mb(winSmall.maxRssKb), `scan ${winSmall.scanMs.toFixed(1)} ms in-process, read ${(winSmall.source.bytesRead / 1048576).toFixed(2)} MiB, seeked=${winSmall.source.seeked}`],
+  [
+    `hunt window ${WINDOW_MIN} min, ${(bigSize / 1048576).toFixed(0)} MiB file`,
+    winBig.wallMs,
+    winBig.cpuMs,
+    winBig.source.bytesRead,
+    mb(winBig.maxRssKb),
+    `scan ${winBig.scanMs.toFixed(1)} ms in-process, read ${(winBig.source.bytesRead / 1048576).toFixed(2)} MiB, seeked=${winBig.source.seeked}`,
+  ],
+  [
+    `hunt window ${WINDOW_MIN} min, ${(smallSize / 1048576).toFixed(0)} MiB file`,
+    winSmall.wallMs,
+    winSmall.cpuMs,
+    winSmall.source.bytesRead,
+    mb(winSmall.maxRssKb),
+    `scan ${winSmall.scanMs.toFixed(1)} ms in-process, read ${(winSmall.source.bytesRead / 1048576).toFixed(2)} MiB, seeked=${winSmall.source.seeked}`,
+  ],
 ].filter(Boolean);
 
 const num = (x) => (Number.isNaN(x) ? '-' : x.toFixed(0));
 console.log(`${pad('run', 40)} ${padL('wall ms', 8)} ${padL('cpu ms', 8)} ${padL('MB/s', 6)} ${padL('peak RSS', 9)}  note`);
 for (const [name, ms, cpu, bytes, rss, note] of rows) {
-  console.log(`${pad(name, 40)} ${padL(num(ms), 8)} ${padL(num(cpu), 8)} ${padL(Number.isNaN(ms) || !bytes ? '-' : mbps(bytes, ms), 6)} ${padL(rss, 9)}  ${note}`);
+  console.log(
+    `${pad(name, 40)} ${padL(num(ms), 8)} ${padL(num(cpu), 8)} ${padL(Number.isNaN(ms) || !bytes ? '-' : mbps(bytes, ms), 6)} ${padL(rss, 9)}  ${note}`,
+  );
 }
 console.log('(wall = whole process incl. node start-up; cpu = user+sys of the process, all threads; MB/s = bytes read / wall)\n');
 
 let allMatch = true;
-console.log(`${pad('signature', 30)} ${padL('hunt', 7)} ${padL('grep', 7)} ${padL('rg', 7)}  total   ${padL('win full', 8)} ${padL('win seek', 8)} ${padL('win 10M', 8)}  window`);
+console.log(
+  `${pad('signature', 30)} ${padL('hunt', 7)} ${padL('grep', 7)} ${padL('rg', 7)}  total   ${padL('win full', 8)} ${padL('win seek', 8)} ${padL('win 10M', 8)}  window`,
+);
 SIGNATURES.forEach((p, i) => {
   const okTotal = full.total[i] === grep.counts[i] && (!rg || rg.counts[i] === grep.counts[i]) && full1.total[i] === grep.counts[i];
   const okWin = full.window[i] === winBig.window[i] && winBig.window[i] === winSmall.window[i] && full1.window[i] === full.window[i];
@@ -127,4 +159,6 @@ SIGNATURES.forEach((p, i) => {
     `${pad(p.slice(0, 30), 30)} ${padL(full.total[i], 7)} ${padL(grep.counts[i], 7)} ${padL(rg ? rg.counts[i] : '-', 7)}  ${okTotal ? 'MATCH   ' : 'MISMATCH'} ${padL(full.window[i], 8)} ${padL(winBig.window[i], 8)} ${padL(winSmall.window[i], 8)}  ${okWin ? 'MATCH' : 'MISMATCH'}`,
   );
 });
-console.log(`\ncounts: ${allMatch ? 'all MATCH' : 'MISMATCH (see above)'}; lines ${full.source.linesTotal}, without timestamp ${full.source.linesWithoutTimestamp}, format ${full.source.timestampFormat}`);
+console.log(
+  `\ncounts: ${allMatch ? 'all MATCH' : 'MISMATCH (see above)'}; lines ${full.source.linesTotal}, without timestamp ${full.source.linesWithoutTimestamp}, format ${full.source.timestampFormat}`,
+);

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher: all logic lives in dist/cli.js (built by `npm run build` / `prepare`).
 import { main } from '../dist/cli.js';
-main(process.argv).then((code) => { process.exitCode = code; });
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

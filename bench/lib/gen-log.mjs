@@ -65,7 +65,8 @@ export function generateLog(file, bytes, seed = 42) {
     if (x < SIG_RATE * SIGNATURES.length) {
       const sig = SIGNATURES[(x / SIG_RATE) | 0];
       line = `${ts} ERROR [${comp}] request ${id.toString(16)} failed: ${sig} (attempt ${(r() * 5) | 0})\n`;
-      if (r() < 0.3) line += `Error: ${comp} failure\n    at handle (/srv/gateway/lib/${comp}.js:${(r() * 400) | 0}:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)\n`;
+      if (r() < 0.3)
+        line += `Error: ${comp} failure\n    at handle (/srv/gateway/lib/${comp}.js:${(r() * 400) | 0}:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)\n`;
     } else {
       const level = x < 0.02 ? 'WARN ' : x < 0.1 ? 'DEBUG' : 'INFO ';
       line = `${ts} ${level} [${comp}] ${INFO[(r() * INFO.length) | 0](r, id)}\n`;

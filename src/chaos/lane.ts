@@ -182,5 +182,8 @@ export class Lane {
 /** Pure: formats listeners for evidence ("127.0.0.1:4000 pid 12 (node)"), sorted. */
 export function listenerList(ls: Listener[]): string {
   if (!ls.length) return 'none';
-  return ls.map((l) => `${l.address}:${l.port} pid ${l.pid ?? '?'}${l.process ? ` (${l.process})` : ''}`).sort().join(', ');
+  return ls
+    .map((l) => `${l.address}:${l.port} pid ${l.pid ?? '?'}${l.process ? ` (${l.process})` : ''}`)
+    .sort()
+    .join(', ');
 }

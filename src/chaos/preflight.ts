@@ -15,7 +15,9 @@ export function selectScenarios(filter: readonly string[] | undefined, fromProfi
   const wanted = filter ?? fromProfile ?? allScenarios;
   const unknown = wanted.filter((n) => !(allScenarios as readonly string[]).includes(n));
   if (unknown.length) {
-    throw new UsageError(`--scenarios: unknown scenario${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, { hint: `valid scenarios: ${allScenarios.join(', ')}` });
+    throw new UsageError(`--scenarios: unknown scenario${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, {
+      hint: `valid scenarios: ${allScenarios.join(', ')}`,
+    });
   }
   if (!wanted.length) throw new UsageError('--scenarios: no scenario selected', { hint: `valid scenarios: ${allScenarios.join(', ')}` });
   // canonical order, no duplicates: the report is the same whatever order the filter used
@@ -31,7 +33,9 @@ export function checkConcurrency(n: number): number {
 /** Pure: the ports of a --port base for `count` scenarios; refuses a range holding the production port. */
 export function basePorts(base: number, count: number, prodPort: number): number[] {
   if (!Number.isInteger(base) || base < 1024 || base + count - 1 > 65535) {
-    throw new UsageError(`--port: ${base} is not a usable base port for ${count} scenario(s) (1024..${65536 - count})`, { hint: 'omit --port to let the OS pick free ports' });
+    throw new UsageError(`--port: ${base} is not a usable base port for ${count} scenario(s) (1024..${65536 - count})`, {
+      hint: 'omit --port to let the OS pick free ports',
+    });
   }
   const ports = Array.from({ length: count }, (_, i) => base + i);
   if (ports.includes(prodPort)) {
@@ -47,7 +51,8 @@ export function checkProfileForLane(config: HuntConfig, file: string): void {
   const t = config.target;
   const problems: string[] = [];
   const start = JSON.stringify(t.startCommand);
-  if (!t.portEnv && !start.includes('{port}')) problems.push('target.startCommand: must use {port} (or set target.portEnv) so the lane can move the target to a sandbox port');
+  if (!t.portEnv && !start.includes('{port}'))
+    problems.push('target.startCommand: must use {port} (or set target.portEnv) so the lane can move the target to a sandbox port');
   const homeViaHome = t.home.trim() === '~' || t.home.trim().startsWith('~/');
   if (!homeViaHome && !t.homeEnv && !start.includes('{home}')) {
     problems.push('target.home: the lane cannot redirect it (use a ~/ path, set target.homeEnv, or pass {home} in target.startCommand)');
@@ -60,8 +65,14 @@ export function checkProfileForLane(config: HuntConfig, file: string): void {
     } catch {
       problems.push(`target.healthUrl: ${t.healthUrl} is not a URL`);
     }
-    if (u && (!LOOPBACK.has(u.hostname) || u.port !== '54321')) problems.push('target.healthUrl: must be on loopback and use {port}, so the lane probes its own instance, never production');
+    if (u && (!LOOPBACK.has(u.hostname) || u.port !== '54321'))
+      problems.push('target.healthUrl: must be on loopback and use {port}, so the lane probes its own instance, never production');
   }
-  if (!isSignalName(config.chaos.signalRestart.signal)) problems.push(`chaos.signalRestart.signal: ${config.chaos.signalRestart.signal} is not a signal on this platform`);
-  if (problems.length) throw new ConfigError(`${file}: the profile cannot run in a chaos lane`, { details: problems, hint: 'fix the fields above; docs/staging-chaos.md explains how a lane moves the target' });
+  if (!isSignalName(config.chaos.signalRestart.signal))
+    problems.push(`chaos.signalRestart.signal: ${config.chaos.signalRestart.signal} is not a signal on this platform`);
+  if (problems.length)
+    throw new ConfigError(`${file}: the profile cannot run in a chaos lane`, {
+      details: problems,
+      hint: 'fix the fields above; docs/staging-chaos.md explains how a lane moves the target',
+    });
 }

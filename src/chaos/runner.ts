@@ -93,7 +93,16 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
   let lane: Lane | null = null;
   const meta: Record<string, unknown> = { scenario: def.name, port };
   try {
-    sandbox = await createSandbox({ loaded: s.loaded, prodHome: s.prodHome, runId: s.runId, scenario: def.name, port, baseEnv: s.baseEnv, upstreamUrl: s.upstreamUrl, parent: s.sandboxParent });
+    sandbox = await createSandbox({
+      loaded: s.loaded,
+      prodHome: s.prodHome,
+      runId: s.runId,
+      scenario: def.name,
+      port,
+      baseEnv: s.baseEnv,
+      upstreamUrl: s.upstreamUrl,
+      parent: s.sandboxParent,
+    });
     lane = new Lane(sandbox, s.spec, s.redact, s.upstreamUrl);
     s.lanes.set(def.name, lane);
     meta.sandbox = sandbox.root;
@@ -113,7 +122,12 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
     meta.orphans = orphans.orphans;
     const after = await snapshotPlaces(places);
     const others = [...s.lanes.entries()].filter(([n]) => n !== def.name).map(([, l]) => l);
-    const ctx = { ownPids: new Set(lane.seenPids()), ownRoot: sandbox.root, otherPids: new Set(others.flatMap((l) => l.seenPids())), otherRoots: others.map((l) => l.sandbox.root) };
+    const ctx = {
+      ownPids: new Set(lane.seenPids()),
+      ownRoot: sandbox.root,
+      otherPids: new Set(others.flatMap((l) => l.seenPids())),
+      otherRoots: others.map((l) => l.sandbox.root),
+    };
     const productionLive = await isPortOpen(s.prodPort, s.spec.host, 300);
     const iso = await auditIsolation(places, before, after, ctx, s.cfg.isolation.unattributed, productionLive);
     for (const f of iso.findings) {
@@ -121,10 +135,18 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
       if (f.level === 'fail') rec.fail('leak', line.replace(/^isolation fail: /, ''));
       else rec.warn('leak', line.replace(/^isolation warn: /, ''));
     }
-    meta.isolation = { places: places.map((p) => `${p.kind}:${p.dir}`), unattributedPolicy: s.cfg.isolation.unattributed, productionLive, changesOfOtherScenarios: iso.others };
+    meta.isolation = {
+      places: places.map((p) => `${p.kind}:${p.dir}`),
+      unattributedPolicy: s.cfg.isolation.unattributed,
+      productionLive,
+      changesOfOtherScenarios: iso.others,
+    };
     meta.targetPids = lane.seenPids();
     for (const t of lane.targets) {
-      for (const [from, suffix] of [[t.stdoutFile, 'stdout'], [t.stderrFile, 'stderr']] as const) {
+      for (const [from, suffix] of [
+        [t.stdoutFile, 'stdout'],
+        [t.stderrFile, 'stderr'],
+      ] as const) {
         const to = path.join(artDir, `${path.basename(from, `.${suffix}.log`)}.${suffix}.log`);
         if (await copyRedacted(from, to, s.redact)) artifacts.push(to);
       }
@@ -154,7 +176,14 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
     findings: rec.findings,
     skipped: rec.skipped,
     notes: rec.notes,
-    evidence: [...rec.evidence, `timings: ${Object.entries(rec.timings).map(([k, v]) => `${k}=${v}ms`).join(' ') || 'none'}`].map((l) => lastChars(s.redact(l), 2000)),
+    evidence: [
+      ...rec.evidence,
+      `timings: ${
+        Object.entries(rec.timings)
+          .map(([k, v]) => `${k}=${v}ms`)
+          .join(' ') || 'none'
+      }`,
+    ].map((l) => lastChars(s.redact(l), 2000)),
     artifacts: artifacts.sort(),
     metadata: { ...meta, ...rec.metadata },
     startedAt: new Date(started).toISOString(),

@@ -97,7 +97,13 @@ export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
   await ensureDir(parent);
   const made = await tmpDir({ tmpdir: parent, prefix: `${safeName(o.runId)}-${o.scenario}-` });
   const root = made.path;
-  const lock: SandboxLock = { pid: process.pid, startedAtSec: Math.round(Date.now() / 1000 - process.uptime()), runId: o.runId, scenario: o.scenario, createdAt: new Date().toISOString() };
+  const lock: SandboxLock = {
+    pid: process.pid,
+    startedAtSec: Math.round(Date.now() / 1000 - process.uptime()),
+    runId: o.runId,
+    scenario: o.scenario,
+    createdAt: new Date().toISOString(),
+  };
   await writeJsonAtomic(path.join(root, LOCK_FILE), lock);
   const home = path.join(root, 'home');
   const t = o.loaded.config.target;
@@ -108,7 +114,15 @@ export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
     throw new ConfigError(`the sandbox home ${appHome} would be the production home ${o.prodHome}`, { hint: 'fix target.home' });
   }
   const xdg = { XDG_CONFIG_HOME: 'config', XDG_DATA_HOME: 'data', XDG_STATE_HOME: 'state', XDG_CACHE_HOME: 'cache', XDG_RUNTIME_DIR: 'runtime' };
-  const dirs = [home, appHome, path.join(root, 'tmp'), path.join(root, 'work'), path.join(root, 'run'), path.join(root, 'empty-bin'), ...Object.values(xdg).map((d) => path.join(root, 'xdg', d))];
+  const dirs = [
+    home,
+    appHome,
+    path.join(root, 'tmp'),
+    path.join(root, 'work'),
+    path.join(root, 'run'),
+    path.join(root, 'empty-bin'),
+    ...Object.values(xdg).map((d) => path.join(root, 'xdg', d)),
+  ];
   for (const d of dirs) await ensureDir(d);
   await fsp.chmod(path.join(root, 'xdg', 'runtime'), 0o700); // the XDG spec requires it; some daemons check
 

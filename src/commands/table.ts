@@ -8,12 +8,4 @@ import { validateSpec } from './validate/spec.js';
 import { schemaSpec } from './schema/spec.js';
 import { initSpec } from './init/spec.js';
 
-export const commandTable: CommandSpec[] = [
-  collectSpec,
-  releaseGateSpec,
-  stagingChaosSpec,
-  renderReportSpec,
-  validateSpec,
-  schemaSpec,
-  initSpec,
-];
+export const commandTable: CommandSpec[] = [collectSpec, releaseGateSpec, stagingChaosSpec, renderReportSpec, validateSpec, schemaSpec, initSpec];

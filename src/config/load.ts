@@ -101,12 +101,18 @@ export interface PlaceholderValues {
 export function expand(text: string, v: PlaceholderValues): string {
   const out = text.replace(/\{(port|home|configDir|packageDir|node|upstreamUrl)\}/g, (_m, key: string) => {
     switch (key) {
-      case 'port': return String(v.port);
-      case 'home': return v.home;
-      case 'configDir': return v.configDir;
-      case 'packageDir': return packageDir;
-      case 'node': return process.execPath;
-      default: return v.upstreamUrl ?? '';
+      case 'port':
+        return String(v.port);
+      case 'home':
+        return v.home;
+      case 'configDir':
+        return v.configDir;
+      case 'packageDir':
+        return packageDir;
+      case 'node':
+        return process.execPath;
+      default:
+        return v.upstreamUrl ?? '';
     }
   });
   return out === '~' || out.startsWith('~/') ? path.join(os.homedir(), out.slice(1)) : out;

@@ -78,7 +78,16 @@ export const signatureSchema = z.strictObject({
   issueUrl: z.string().url().optional(),
 });
 
-const scenarioNames = ['port-collision', 'already-running', 'signal-restart', 'missing-env', 'transient-network', 'crash-recovery', 'graceful-shutdown', 'bad-config'] as const;
+const scenarioNames = [
+  'port-collision',
+  'already-running',
+  'signal-restart',
+  'missing-env',
+  'transient-network',
+  'crash-recovery',
+  'graceful-shutdown',
+  'bad-config',
+] as const;
 export const scenarioName = z.enum(scenarioNames);
 export type ScenarioName = (typeof scenarioNames)[number];
 export const allScenarios: readonly ScenarioName[] = scenarioNames;
@@ -91,14 +100,30 @@ export const chaosSchema = z
     upstreamEnv: z.string().optional(),
     portCollision: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.default('in use|EADDRINUSE') }).prefault({}),
     alreadyRunning: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
-    signalRestart: z.strictObject({ signal: z.string().default('SIGUSR1'), deadlineMs: duration.default(10_000), samePid: z.boolean().default(true), /** Added by issue 4: how long listeners are watched after the reload (a debug port may open late). */ settleMs: duration.default(1_000) }).prefault({}),
+    signalRestart: z
+      .strictObject({
+        signal: z.string().default('SIGUSR1'),
+        deadlineMs: duration.default(10_000),
+        samePid: z.boolean().default(true),
+        /** Added by issue 4: how long listeners are watched after the reload (a debug port may open late). */ settleMs: duration.default(1_000),
+      })
+      .prefault({}),
     missingEnv: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
-    transientNetwork: z.strictObject({ faultMs: duration.default(3_000), expectDegraded: z.boolean().default(true), recoveryDeadlineMs: duration.default(10_000), /** Added by issue 4: the fault proxy's fault during the outage. */ fault: z.enum(['reset', 'refuse', 'blackhole']).default('reset') }).prefault({}),
+    transientNetwork: z
+      .strictObject({
+        faultMs: duration.default(3_000),
+        expectDegraded: z.boolean().default(true),
+        recoveryDeadlineMs: duration.default(10_000),
+        /** Added by issue 4: the fault proxy's fault during the outage. */ fault: z.enum(['reset', 'refuse', 'blackhole']).default('reset'),
+      })
+      .prefault({}),
     /** Added by issue 4: a change outside the sandbox that names no pid or sandbox of this run: warn, fail or ignore (shared machines have noisy /tmp). */
     isolation: z.strictObject({ unattributed: z.enum(['fail', 'warn', 'ignore']).default('warn') }).prefault({}),
     crashRecovery: z.strictObject({ deadlineMs: duration.default(15_000) }).prefault({}),
     gracefulShutdown: z.strictObject({ deadlineMs: duration.default(10_000), exitCodes: z.array(z.number().int()).default([0]) }).prefault({}),
-    badConfig: z.strictObject({ deadlineMs: duration.default(10_000), content: z.string().default('{ this is not valid'), messagePattern: regexSource.optional() }).prefault({}),
+    badConfig: z
+      .strictObject({ deadlineMs: duration.default(10_000), content: z.string().default('{ this is not valid'), messagePattern: regexSource.optional() })
+      .prefault({}),
   })
   .prefault({});
 
@@ -118,7 +143,11 @@ export const gateSchema = z
     /** Regression: window count rose by more than `absolute` AND by more than `relative` (0.5 = +50%), per window minute. */
     regression: z.strictObject({ absolute: z.number().min(0).default(3), relative: z.number().min(0).default(0.5) }).prefault({}),
     observe: z
-      .strictObject({ intervalMs: duration.default(2_000), consecutiveFailures: z.number().int().min(1).default(3), failureRatio: z.number().min(0).max(1).default(0.2) })
+      .strictObject({
+        intervalMs: duration.default(2_000),
+        consecutiveFailures: z.number().int().min(1).default(3),
+        failureRatio: z.number().min(0).max(1).default(0.2),
+      })
       .prefault({}),
   })
   .prefault({});

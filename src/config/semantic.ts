@@ -68,7 +68,13 @@ export function semanticIssues(config: HuntConfig): ConfigIssue[] {
   checkHealthUrl(t.healthUrl, out);
   checkPlaceholders(t.configFile, ['target', 'configFile'], out);
 
-  duplicates(config.logs, (l) => l.source, (i) => ['logs', i, 'source'], 'log source', out);
+  duplicates(
+    config.logs,
+    (l) => l.source,
+    (i) => ['logs', i, 'source'],
+    'log source',
+    out,
+  );
   config.logs.forEach((l, i) => {
     checkPlaceholders(l.path, ['logs', i, 'path'], out);
     if (l.timestamp?.format === 'regex' && !l.timestamp.regex) {
@@ -77,7 +83,13 @@ export function semanticIssues(config: HuntConfig): ConfigIssue[] {
   });
 
   const sources = new Set(config.logs.map((l) => l.source));
-  duplicates(config.signatures, (s) => s.name, (i) => ['signatures', i, 'name'], 'signature name', out);
+  duplicates(
+    config.signatures,
+    (s) => s.name,
+    (i) => ['signatures', i, 'name'],
+    'signature name',
+    out,
+  );
   config.signatures.forEach((s, i) => {
     if (!sources.has(s.source)) {
       const known = [...sources].join(', ') || 'none: add a logs[] entry';
@@ -89,7 +101,13 @@ export function semanticIssues(config: HuntConfig): ConfigIssue[] {
     }
   });
 
-  duplicates(config.gate.tests, (b) => b.id, (i) => ['gate', 'tests', i, 'id'], 'test bundle id', out);
+  duplicates(
+    config.gate.tests,
+    (b) => b.id,
+    (i) => ['gate', 'tests', i, 'id'],
+    'test bundle id',
+    out,
+  );
   return inDocumentOrder(out);
 }
 
@@ -103,6 +121,8 @@ function inDocumentOrder(issues: ConfigIssue[]): ConfigIssue[] {
   };
   return issues
     .map((issue, n) => ({ issue, n }))
-    .sort((a, b) => SECTIONS.indexOf(String(a.issue.path[0])) - SECTIONS.indexOf(String(b.issue.path[0])) || index(a.issue.path) - index(b.issue.path) || a.n - b.n)
+    .sort(
+      (a, b) => SECTIONS.indexOf(String(a.issue.path[0])) - SECTIONS.indexOf(String(b.issue.path[0])) || index(a.issue.path) - index(b.issue.path) || a.n - b.n,
+    )
     .map((x) => x.issue);
 }

@@ -179,7 +179,12 @@ export function applyAllowlist(report: HuntReportV1, allowlist: AllowlistFile, n
   for (const entry of allowlist.entries) {
     const hits = findings.filter((f) => f.matches(entry));
     if (isExpired(entry, nowMs)) {
-      status.expired.push(entryStatus(entry, hits.map((f) => ({ kind: f.kind, id: f.id, effect: 'expired' as const }))));
+      status.expired.push(
+        entryStatus(
+          entry,
+          hits.map((f) => ({ kind: f.kind, id: f.id, effect: 'expired' as const })),
+        ),
+      );
       continue;
     }
     if (!hits.length) {

@@ -90,7 +90,9 @@ function seenClassification(d: SignatureDelta, p: SignatureProfile | undefined, 
     summary: '',
     expected: d.inBaseline ? `no rise beyond +${t.absolute} and ${pct(t.relative)} over the baseline` : `no ${d.name} lines in the window`,
     actual: `${countText(d)}, ${baselineText(d)}${seen}${sample}`,
-    reproSteps: [`hunt collect --label repro --window-minutes ${d.windowMinutes} --output repro.json, then read signature ${d.name} (source ${d.source}): count, first/last seen, samples`],
+    reproSteps: [
+      `hunt collect --label repro --window-minutes ${d.windowMinutes} --output repro.json, then read signature ${d.name} (source ${d.source}): count, first/last seen, samples`,
+    ],
   };
   if (input.affectedVersion) base.affectedVersions = [input.affectedVersion];
   if (issueUrl) base.issueUrl = issueUrl;

@@ -6,11 +6,34 @@
  */
 import type { Check, Classification, HuntReportV1, Signature } from './report-types.js';
 
-export const ROOT_KEYS = ['version', 'release', 'runId', 'lane', 'startedAt', 'endedAt', 'checks', 'signatures', 'classification', 'upstreamLinks', 'metadata'] as const;
+export const ROOT_KEYS = [
+  'version',
+  'release',
+  'runId',
+  'lane',
+  'startedAt',
+  'endedAt',
+  'checks',
+  'signatures',
+  'classification',
+  'upstreamLinks',
+  'metadata',
+] as const;
 export const CHECK_KEYS = ['id', 'title', 'status', 'summary', 'startedAt', 'endedAt', 'durationMs', 'command', 'evidence', 'artifacts', 'metadata'] as const;
 export const SIGNATURE_KEYS = ['name', 'source', 'countWindow', 'countTotal', 'windowMinutes', 'baselineWindowCount', 'delta', 'issueUrl'] as const;
 export const CLASSIFICATION_KEYS = [
-  'id', 'category', 'severity', 'status', 'summary', 'reproSteps', 'expected', 'actual', 'affectedVersions', 'suggestedFix', 'issueUrl', 'prUrl',
+  'id',
+  'category',
+  'severity',
+  'status',
+  'summary',
+  'reproSteps',
+  'expected',
+  'actual',
+  'affectedVersions',
+  'suggestedFix',
+  'issueUrl',
+  'prUrl',
 ] as const;
 
 export const CHECK_STATUS_RANK: Record<Check['status'], number> = { fail: 0, warn: 1, pass: 2, skip: 3 };
@@ -43,7 +66,9 @@ export function sortKeysDeep(value: unknown): unknown {
 function ordered<T extends object>(obj: T, order: readonly string[], deep: readonly string[] = []): T {
   const src = obj as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  const rest = Object.keys(src).filter((k) => !order.includes(k)).sort(compareStrings);
+  const rest = Object.keys(src)
+    .filter((k) => !order.includes(k))
+    .sort(compareStrings);
   for (const k of [...order, ...rest]) {
     if (src[k] === undefined) continue;
     setKey(out, k, deep.includes(k) || rest.includes(k) ? sortKeysDeep(src[k]) : Array.isArray(src[k]) ? [...(src[k] as unknown[])] : src[k]);
@@ -86,7 +111,8 @@ function orderGate(metadata: Record<string, unknown> | undefined): void {
   const gate = metadata?.gate;
   if (!gate || typeof gate !== 'object' || Array.isArray(gate)) return;
   const g = ordered(gate as Record<string, unknown>, ['status', 'blockingSeverity', 'reasons']);
-  if (Array.isArray(g.reasons)) g.reasons = g.reasons.map((r) => (r && typeof r === 'object' ? ordered(r as Record<string, unknown>, ['id', 'rule', 'detail']) : r));
+  if (Array.isArray(g.reasons))
+    g.reasons = g.reasons.map((r) => (r && typeof r === 'object' ? ordered(r as Record<string, unknown>, ['id', 'rule', 'detail']) : r));
   setKey(metadata, 'gate', g);
 }
 

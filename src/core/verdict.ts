@@ -126,10 +126,7 @@ function allClearDetail(report: HuntReportV1): string {
  * classification at/above the blocking severity that is new or regressed. `warn`: any other open finding.
  * `pass`: nothing open. Reasons are sorted by rule (fail causes first), then id.
  */
-export function computeVerdict(
-  report: HuntReportV1,
-  opts: { blockingSeverity?: Severity; internalErrors?: string[] } = {},
-): GateVerdict {
+export function computeVerdict(report: HuntReportV1, opts: { blockingSeverity?: Severity; internalErrors?: string[] } = {}): GateVerdict {
   const blockingSeverity = opts.blockingSeverity ?? 'p0';
   const reasons: GateReason[] = [];
   const internal = [...new Set([...recordedInternalErrors(report), ...(opts.internalErrors ?? [])])];

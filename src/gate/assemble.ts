@@ -47,7 +47,13 @@ export function assembleReport(input: AssembleInput): HuntReportV1 {
   const { opts, final } = input;
   const checks = input.steps.flatMap((s) => input.stepChecks.get(s.id) ?? []);
   const windowMinutes = final?.window.minutes ?? opts.windowMinutes;
-  const current = (final?.signatures ?? []).map((s) => ({ name: s.name, source: s.source, countWindow: s.countWindow, countTotal: s.countTotal, windowMinutes }));
+  const current = (final?.signatures ?? []).map((s) => ({
+    name: s.name,
+    source: s.source,
+    countWindow: s.countWindow,
+    countTotal: s.countTotal,
+    windowMinutes,
+  }));
   const deltas = signatureDeltas(current, input.baseline ? baselineIndex(input.baseline) : null, input.threshold);
   const profileByName = new Map(input.profile.map((p) => [p.name, p]));
   const evidence = Object.fromEntries((final?.signatures ?? []).map((s) => [s.name, { firstSeen: s.firstSeen, lastSeen: s.lastSeen, samples: s.samples }]));
@@ -74,9 +80,7 @@ export function assembleReport(input: AssembleInput): HuntReportV1 {
     tool: 'hunt release-gate',
     phases,
     target: { ...input.target, demo: opts.demo, versionBefore: pre ?? null, versionAfter: post ?? null },
-    baseline: input.baseline
-      ? { file: opts.baselineFile, release: input.baseline.release, runId: input.baseline.runId, regression: input.threshold }
-      : null,
+    baseline: input.baseline ? { file: opts.baselineFile, release: input.baseline.release, runId: input.baseline.runId, regression: input.threshold } : null,
     run: {
       outDir: opts.outDir,
       journal: 'journal.ndjson',

@@ -31,7 +31,12 @@ export function buildSteps(gate: Pick<GateContext, 'opts' | 'loaded'>, stepCheck
   const final = finalStep([observe.id, chaos.id]);
   const before = [pre, ...change, post, ...tests, chaos, observe, final];
   const steps: StepDef[] = [...before];
-  steps.push(reportStep(before.map((s) => s.id), () => ({ steps: before, stepChecks })));
+  steps.push(
+    reportStep(
+      before.map((s) => s.id),
+      () => ({ steps: before, stepChecks }),
+    ),
+  );
   return steps;
 }
 

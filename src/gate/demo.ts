@@ -31,10 +31,13 @@ export async function ensureDemoTarget(gate: GateContext): Promise<'started' | '
   if (st.exitCode === 0 && st.stdout.includes(`port=${gate.opts.binding.port}`)) return 'running';
   const start = await gw(gate, ['start', '--detach', '--port', String(gate.opts.binding.port)], gate.target.readyTimeoutMs + 5_000);
   if (start.exitCode !== 0) {
-    throw new EnvironmentError(`--demo: the sample gateway did not start on port ${gate.opts.binding.port} (${start.timedOut ? 'timed out' : `exit ${start.exitCode}`})`, {
-      details: [start.stderr || start.stdout].filter(Boolean),
-      hint: `see ${path.join(gate.opts.binding.home, 'logs')}; if the port is taken now, start a new gate without --resume`,
-    });
+    throw new EnvironmentError(
+      `--demo: the sample gateway did not start on port ${gate.opts.binding.port} (${start.timedOut ? 'timed out' : `exit ${start.exitCode}`})`,
+      {
+        details: [start.stderr || start.stdout].filter(Boolean),
+        hint: `see ${path.join(gate.opts.binding.home, 'logs')}; if the port is taken now, start a new gate without --resume`,
+      },
+    );
   }
   return 'started';
 }

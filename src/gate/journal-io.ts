@@ -11,7 +11,9 @@ import { JOURNAL_FILE, JournalCorrupt, journalLine, readJournalState, type Artif
 
 /** sha256 (hex) of a file's bytes. */
 export async function sha256File(file: string): Promise<string> {
-  return createHash('sha256').update(await fsp.readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await fsp.readFile(file))
+    .digest('hex');
 }
 
 /** sha256 (hex) of bytes or text. */
@@ -67,7 +69,8 @@ export async function verifyArtifacts(outDir: string, state: JournalState): Prom
         problems.push(`${a.path} (result of ${id}) is missing`);
         continue;
       }
-      if (actual !== a.sha256) problems.push(`${a.path} (result of ${id}) was changed after it was recorded: sha256 ${actual.slice(0, 12)}… != journal ${a.sha256.slice(0, 12)}…`);
+      if (actual !== a.sha256)
+        problems.push(`${a.path} (result of ${id}) was changed after it was recorded: sha256 ${actual.slice(0, 12)}… != journal ${a.sha256.slice(0, 12)}…`);
     }
   }
   if (problems.length) {

@@ -32,12 +32,41 @@ export interface RunRecord {
   /** The gate's resolved options (opaque here; the command validates them on resume). */
   options: Record<string, unknown>;
 }
-export interface IntentRecord { t: 'intent'; at: string; step: string; phase: Phase }
-export interface StartedRecord { t: 'started'; at: string; step: string; pid: number }
-export interface ResultRecord { t: 'result'; at: string; step: string; status: 'pass' | 'warn' | 'fail' | 'skip'; artifacts: ArtifactRef[] }
-export interface AcceptRecord { t: 'accept'; at: string; step: string }
-export interface ResumeRecord { t: 'resume'; at: string; pid: number }
-export interface DoneRecord { t: 'done'; at: string; verdict: 'pass' | 'warn' | 'fail'; exitCode: number }
+export interface IntentRecord {
+  t: 'intent';
+  at: string;
+  step: string;
+  phase: Phase;
+}
+export interface StartedRecord {
+  t: 'started';
+  at: string;
+  step: string;
+  pid: number;
+}
+export interface ResultRecord {
+  t: 'result';
+  at: string;
+  step: string;
+  status: 'pass' | 'warn' | 'fail' | 'skip';
+  artifacts: ArtifactRef[];
+}
+export interface AcceptRecord {
+  t: 'accept';
+  at: string;
+  step: string;
+}
+export interface ResumeRecord {
+  t: 'resume';
+  at: string;
+  pid: number;
+}
+export interface DoneRecord {
+  t: 'done';
+  at: string;
+  verdict: 'pass' | 'warn' | 'fail';
+  exitCode: number;
+}
 export type JournalRecord = RunRecord | IntentRecord | StartedRecord | ResultRecord | AcceptRecord | ResumeRecord | DoneRecord;
 
 /** A journal that cannot be trusted: resume must fail closed. */

@@ -37,8 +37,10 @@ export function evaluateObservation(ok: boolean[], t: ObserveThresholds): Observ
   const base = { probes: ok.length, failures, maxConsecutive, ratio: Math.round(ratio * 1000) / 1000 };
   const counts = `${failures}/${ok.length} probe(s) failed, longest streak ${maxConsecutive}`;
   if (!ok.length) return { ...base, status: 'fail', summary: 'no probe ran: the target was not observed' };
-  if (maxConsecutive >= t.consecutiveFailures) return { ...base, status: 'fail', summary: `degraded: ${counts} (outage: ${t.consecutiveFailures} consecutive failures)` };
-  if (ratio > t.failureRatio) return { ...base, status: 'warn', summary: `degraded: ${counts} (failure ratio ${Math.round(ratio * 100)}% > ${Math.round(t.failureRatio * 100)}%)` };
+  if (maxConsecutive >= t.consecutiveFailures)
+    return { ...base, status: 'fail', summary: `degraded: ${counts} (outage: ${t.consecutiveFailures} consecutive failures)` };
+  if (ratio > t.failureRatio)
+    return { ...base, status: 'warn', summary: `degraded: ${counts} (failure ratio ${Math.round(ratio * 100)}% > ${Math.round(t.failureRatio * 100)}%)` };
   return { ...base, status: 'pass', summary: `healthy: ${counts}` };
 }
 

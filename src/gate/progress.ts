@@ -28,7 +28,17 @@ export async function createGateProgress(opts: { stream?: NodeJS.WriteStream; qu
   const tty = Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && !process.env.CI && !opts.quiet;
   if (!tty) {
     const p = await createProgress({ stream, quiet: opts.quiet });
-    return { step: (l) => p.step(l), info: (l) => p.info(l), sub: (prefix) => subOf((l) => p.step(l), (l) => p.info(l), prefix), close() {} };
+    return {
+      step: (l) => p.step(l),
+      info: (l) => p.info(l),
+      sub: (prefix) =>
+        subOf(
+          (l) => p.step(l),
+          (l) => p.info(l),
+          prefix,
+        ),
+      close() {},
+    };
   }
   const { default: ora } = await import('ora');
   const active = new Map<number, string>();

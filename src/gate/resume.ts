@@ -49,17 +49,13 @@ export interface ResumePlan {
 }
 
 /** Plans a resume; throws JournalCorrupt when the journal names steps this gate does not have. */
-export function planResume(
-  state: JournalState,
-  catalogue: StepInfo[],
-  acceptIds: string[],
-  pidAlive: (pid: number) => boolean = () => false,
-): ResumePlan {
+export function planResume(state: JournalState, catalogue: StepInfo[], acceptIds: string[], pidAlive: (pid: number) => boolean = () => false): ResumePlan {
   const info = new Map(catalogue.map((s) => [s.id, s]));
   for (const id of state.order) {
     const s = state.steps.get(id)!;
     const known = info.get(id);
-    if (!known) throw new JournalCorrupt(s.intentLine, `the journal names step ${id}, which this gate does not have (its inputs changed since the run started)`);
+    if (!known)
+      throw new JournalCorrupt(s.intentLine, `the journal names step ${id}, which this gate does not have (its inputs changed since the run started)`);
     if (known.phase !== s.phase) throw new JournalCorrupt(s.intentLine, `the journal puts step ${id} in phase ${s.phase}, this gate in ${known.phase}`);
   }
   const pending = pendingSteps(state);
@@ -68,7 +64,10 @@ export function planResume(
   for (const id of acceptIds) {
     const known = info.get(id);
     if (!known) plan.acceptErrors.push(`--accept-step ${id}: no such step (steps: ${catalogue.map((s) => s.id).join(', ')})`);
-    else if (!pendingIds.has(id)) plan.acceptErrors.push(`--accept-step ${id}: the step is not interrupted (${state.steps.get(id)?.result ? 'it has a result' : 'it never started'}); nothing to accept`);
+    else if (!pendingIds.has(id))
+      plan.acceptErrors.push(
+        `--accept-step ${id}: the step is not interrupted (${state.steps.get(id)?.result ? 'it has a result' : 'it never started'}); nothing to accept`,
+      );
     else if (known.idempotent) plan.acceptErrors.push(`--accept-step ${id}: the step is idempotent and simply runs again; nothing to accept`);
   }
   for (const p of pending) {
@@ -103,11 +102,19 @@ export function refusalMessage(r: Refusal, outDir: string, statusCommand?: strin
     `${r.step} has side effects on the live target and is not idempotent: running it again could apply it twice`,
   ];
   if (r.pid !== undefined) {
-    details.push(r.pidAlive ? `pid ${r.pid} of the interrupted attempt is STILL RUNNING: wait for it to finish first` : `pid ${r.pid} of the interrupted attempt has exited; whether it completed is unknown`);
+    details.push(
+      r.pidAlive
+        ? `pid ${r.pid} of the interrupted attempt is STILL RUNNING: wait for it to finish first`
+        : `pid ${r.pid} of the interrupted attempt has exited; whether it completed is unknown`,
+    );
   } else {
     details.push('the step was interrupted before its command started, or before its pid was recorded');
   }
-  details.push(r.lastArtifact ? `last durable artifact: ${r.lastArtifact.path ?? '(none)'} (step ${r.lastArtifact.step}: ${r.lastArtifact.status}, ${r.lastArtifact.at})` : 'last durable artifact: none');
+  details.push(
+    r.lastArtifact
+      ? `last durable artifact: ${r.lastArtifact.path ?? '(none)'} (step ${r.lastArtifact.step}: ${r.lastArtifact.status}, ${r.lastArtifact.at})`
+      : 'last durable artifact: none',
+  );
   const verify = statusCommand ? ` (e.g. \`${statusCommand}\`)` : '';
   const hint =
     `verify the target manually${verify}; if ${r.step} did not take effect, perform it by hand; then run ` +

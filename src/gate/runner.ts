@@ -59,7 +59,16 @@ function acceptedCheck(def: StepDef, now: string): Check {
 }
 
 function internalErrorCheck(def: StepDef, err: unknown, startedAt: string, now: string, ms: number): Check {
-  return { id: def.id, title: def.title, status: 'fail', summary: `internal error: ${errorMessage(err)}`, startedAt, endedAt: now, durationMs: ms, metadata: { internalError: true } };
+  return {
+    id: def.id,
+    title: def.title,
+    status: 'fail',
+    summary: `internal error: ${errorMessage(err)}`,
+    startedAt,
+    endedAt: now,
+    durationMs: ms,
+    metadata: { internalError: true },
+  };
 }
 
 /** Writes a step's checks and logs; returns the artifact paths (relative to the out-dir), check files first. */
@@ -117,7 +126,13 @@ export async function runSteps(input: RunStepsInput): Promise<Map<string, Check[
     await Promise.all(def.deps.map((d) => promises.get(d)));
     const prior = previous?.state.steps.get(def.id);
     if (prior?.result) {
-      record(def.id, await loadChecks(outDir, prior.result.artifacts.map((a) => a.path)));
+      record(
+        def.id,
+        await loadChecks(
+          outDir,
+          prior.result.artifacts.map((a) => a.path),
+        ),
+      );
       return;
     }
     if (previous?.plan.accepted.includes(def.id)) {

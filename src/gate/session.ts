@@ -40,7 +40,15 @@ function withBinding(loaded: LoadedConfig, opts: GateOptions): LoadedConfig {
   return { ...bound, config: { ...bound.config, windowMinutes: opts.windowMinutes } };
 }
 
-function context(loaded: LoadedConfig, opts: GateOptions, env: NodeJS.ProcessEnv, cwd: string, progress: GateProgress, allowlist: AllowlistFile | null, baseline: HuntReportV1 | null): GateContext {
+function context(
+  loaded: LoadedConfig,
+  opts: GateOptions,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  progress: GateProgress,
+  allowlist: AllowlistFile | null,
+  baseline: HuntReportV1 | null,
+): GateContext {
   const eff = withBinding(loaded, opts);
   const target = resolveTarget(eff);
   const baseEnv = { ...env, [GATE_MARKER_ENV]: markerValue(opts.outDir) };
@@ -63,7 +71,9 @@ function context(loaded: LoadedConfig, opts: GateOptions, env: NodeJS.ProcessEnv
 
 async function refuseUsedOutDir(outDir: string): Promise<void> {
   if (await pathExists(path.join(outDir, JOURNAL_FILE))) {
-    throw new UsageError(`--out-dir ${outDir} already holds a release gate (journal.ndjson)`, { hint: `continue it with \`hunt release-gate --resume ${outDir}\`, or pick a new --out-dir` });
+    throw new UsageError(`--out-dir ${outDir} already holds a release gate (journal.ndjson)`, {
+      hint: `continue it with \`hunt release-gate --resume ${outDir}\`, or pick a new --out-dir`,
+    });
   }
   let entries: string[] = [];
   try {
@@ -76,12 +86,20 @@ async function refuseUsedOutDir(outDir: string): Promise<void> {
 }
 
 /** A new gate: loads and validates every input before anything is written, then copies them into inputs/. */
-export async function newSession(flags: GateFlags, env: NodeJS.ProcessEnv, cwd: string, progress: GateProgress): Promise<{ gate: GateContext; header: RunRecord }> {
+export async function newSession(
+  flags: GateFlags,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  progress: GateProgress,
+): Promise<{ gate: GateContext; header: RunRecord }> {
   if (flags.expectVersion && flags.skipUpdate) {
-    throw new UsageError('--expect-version checks that the T1 update changed the version; with --skip-update nothing changes it', { hint: 'drop one of the two' });
+    throw new UsageError('--expect-version checks that the T1 update changed the version; with --skip-update nothing changes it', {
+      hint: 'drop one of the two',
+    });
   }
   const loaded = await loadConfig({ config: flags.config, demo: flags.demo, cwd, env });
-  const allowlistPath = flags.allowlist === false ? null : (flags.allowlist ?? ((await pathExists(path.join(cwd, DEFAULT_ALLOWLIST))) ? path.join(cwd, DEFAULT_ALLOWLIST) : null));
+  const allowlistPath =
+    flags.allowlist === false ? null : (flags.allowlist ?? ((await pathExists(path.join(cwd, DEFAULT_ALLOWLIST))) ? path.join(cwd, DEFAULT_ALLOWLIST) : null));
   const allowlist = allowlistPath ? await loadAllowlist(allowlistPath, flags.allowlist ? '--allowlist' : `${DEFAULT_ALLOWLIST} (default allowlist)`) : null;
   const baseline = flags.baseline ? assertValidReport(await readJsonFile(flags.baseline, '--baseline'), flags.baseline) : null;
   await refuseUsedOutDir(flags.outDir);
@@ -121,9 +139,21 @@ export async function newSession(flags: GateFlags, env: NodeJS.ProcessEnv, cwd: 
   const persisted: PersistedRun = {
     options: opts,
     configDir: loaded.configDir,
-    inputs: { config: (await copy(loaded.file, INPUTS.config))!, allowlist: await copy(allowlistPath, INPUTS.allowlist), baseline: await copy(flags.baseline, INPUTS.baseline) },
+    inputs: {
+      config: (await copy(loaded.file, INPUTS.config))!,
+      allowlist: await copy(allowlistPath, INPUTS.allowlist),
+      baseline: await copy(flags.baseline, INPUTS.baseline),
+    },
   };
-  const header: RunRecord = { t: 'run', v: 1, at: startedAt, runId: opts.runId, release, pid: process.pid, options: persisted as unknown as Record<string, unknown> };
+  const header: RunRecord = {
+    t: 'run',
+    v: 1,
+    at: startedAt,
+    runId: opts.runId,
+    release,
+    pid: process.pid,
+    options: persisted as unknown as Record<string, unknown>,
+  };
   return { gate: context(loaded, opts, env, cwd, progress, allowlist, baseline), header };
 }
 
@@ -132,7 +162,9 @@ async function inputCopy(outDir: string, rel: string, sha: string | null): Promi
   const file = path.join(outDir, rel);
   const text = await readTextFile(file, `--resume (${rel})`);
   if (sha256Of(text) !== sha) {
-    throw new InputError(`--resume: ${file} was changed after the gate started (sha256 differs from the journal)`, { hint: 'the out-dir cannot be trusted for a resume; start a new gate with a fresh --out-dir' });
+    throw new InputError(`--resume: ${file} was changed after the gate started (sha256 differs from the journal)`, {
+      hint: 'the out-dir cannot be trusted for a resume; start a new gate with a fresh --out-dir',
+    });
   }
   return text;
 }
@@ -149,7 +181,10 @@ export async function resumedSession(header: RunRecord, env: NodeJS.ProcessEnv, 
   const config = parseConfig(parseJsonText(configText, path.join(outDir, INPUTS.config), '--resume'), opts.configFile);
   const loaded: LoadedConfig = { config, file: opts.configFile, configDir: p.configDir, demo: opts.demo, overrides: [] };
   const allowText = await inputCopy(outDir, INPUTS.allowlist, p.inputs.allowlist);
-  const allowlist = allowText === null ? null : { ...assertValidAllowlist(parseJsonText(allowText, opts.allowlistFile!, '--resume'), opts.allowlistFile!, 'allowlist'), file: opts.allowlistFile! };
+  const allowlist =
+    allowText === null
+      ? null
+      : { ...assertValidAllowlist(parseJsonText(allowText, opts.allowlistFile!, '--resume'), opts.allowlistFile!, 'allowlist'), file: opts.allowlistFile! };
   const baseText = await inputCopy(outDir, INPUTS.baseline, p.inputs.baseline);
   const baseline = baseText === null ? null : assertValidReport(parseJsonText(baseText, opts.baselineFile!, '--resume'), opts.baselineFile!);
   return context(loaded, opts, env, cwd, progress, allowlist, baseline);

@@ -31,9 +31,20 @@ export function decodeProcAddress(hex: string): { address: string; port: number 
   }
   // IPv6: four 32-bit words, each in host (little-endian) order
   const words: string[] = [];
-  for (let i = 0; i < 32; i += 8) words.push(Buffer.from(ip.slice(i, i + 8), 'hex').reverse().toString('hex'));
-  const groups = words.join('').match(/.{4}/g)!.map((g) => g.replace(/^0+(?=.)/, ''));
-  const text = groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+  for (let i = 0; i < 32; i += 8)
+    words.push(
+      Buffer.from(ip.slice(i, i + 8), 'hex')
+        .reverse()
+        .toString('hex'),
+    );
+  const groups = words
+    .join('')
+    .match(/.{4}/g)!
+    .map((g) => g.replace(/^0+(?=.)/, ''));
+  const text = groups
+    .join(':')
+    .replace(/(^|:)0(:0)+(:|$)/, '::')
+    .replace(/:{3,}/, '::');
   return { address: text, port: parseInt(port, 16) };
 }
 

@@ -108,7 +108,8 @@ export async function takeSnapshot(loaded: LoadedConfig, opts: SnapshotOptions):
   step = progress.step('health probe');
   const health = await healthP;
   if (!health) step.done('skip', 'no healthUrl in the profile');
-  else step.done(health.ok ? 'pass' : 'warn', health.statusCode !== null ? `HTTP ${health.statusCode} in ${health.latencyMs} ms` : (health.error ?? 'no answer'));
+  else
+    step.done(health.ok ? 'pass' : 'warn', health.statusCode !== null ? `HTTP ${health.statusCode} in ${health.latencyMs} ms` : (health.error ?? 'no answer'));
   step = progress.step(`log signatures (${opts.windowMinutes} min window)`);
   const scan = await scanP;
   const signatures = snapshotSignatures(eff, scan);

@@ -31,7 +31,9 @@ export function truncate(s: string, max: number): string {
  */
 export function mdText(raw: unknown, opts: { newline?: 'br' | 'space' } = {}): string {
   // Leading blanks would turn into an indented code block when the text starts a Markdown line.
-  const s = sanitize(String(raw ?? '')).replace(/\t/g, ' ').replace(/^\s+/, '');
+  const s = sanitize(String(raw ?? ''))
+    .replace(/\t/g, ' ')
+    .replace(/^\s+/, '');
   const lines = s.split('\n').map((line) => {
     let out = line.replace(INLINE_SPECIAL, (c) => `\\${c}`);
     // At the start of a line "- x", "+ x", "1. x", "1) x" open a list and a line of only - or = is an
@@ -76,7 +78,12 @@ export function mdCode(raw: unknown): string {
  * escaped text.
  */
 export function mdCellCode(raw: unknown, max: number = CELL_MAX): string {
-  const s = truncate(sanitize(String(raw ?? '')).replace(/[\n\t]/g, ' ').trim(), max);
+  const s = truncate(
+    sanitize(String(raw ?? ''))
+      .replace(/[\n\t]/g, ' ')
+      .trim(),
+    max,
+  );
   if (s === '' || (s.includes('\\') && s.includes('|'))) return mdCell(s, max);
   return mdCode(s).replace(/\|/g, '\\|');
 }

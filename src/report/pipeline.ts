@@ -67,14 +67,25 @@ async function writeOutput(flag: string, file: string, data: string): Promise<vo
     await writeFileAtomic(file, data);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a parent is not a directory' : e.message;
+    const why =
+      e.code === 'EACCES' || e.code === 'EPERM'
+        ? 'permission denied'
+        : e.code === 'EISDIR'
+          ? 'is a directory'
+          : e.code === 'ENOTDIR' || e.code === 'EEXIST'
+            ? 'a parent is not a directory'
+            : e.message;
     throw new InputError(`${flag}: cannot write ${file}: ${why}`, { hint: 'choose a writable output path' });
   }
 }
 
 /** Applies the allowlist, computes the verdict, normalizes, renders and writes the report files. */
 export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOptions): Promise<RenderPipelineResult> {
-  assertDistinct([['--json-out', opts.jsonOut], ['--md-out', opts.mdOut], ['--junit-out', opts.junitOut]]);
+  assertDistinct([
+    ['--json-out', opts.jsonOut],
+    ['--md-out', opts.mdOut],
+    ['--junit-out', opts.junitOut],
+  ]);
   const checked = validateReport(input);
   if (!checked.ok) {
     // A producer inside hunt built an invalid report: a bug, so exit 1 (never a pass), not a user error.

@@ -39,7 +39,16 @@ export interface ReportView {
   reasons: Array<GateReason & { icon: string; effect: string }>;
   checks: CheckView[];
   checksWithDetails: CheckView[];
-  signatures: Array<{ name: string; source: string; window: string; countWindow: string; countTotal: string; baseline: string; delta: string; issueUrl?: string }>;
+  signatures: Array<{
+    name: string;
+    source: string;
+    window: string;
+    countWindow: string;
+    countTotal: string;
+    baseline: string;
+    delta: string;
+    issueUrl?: string;
+  }>;
   classifications: Array<Classification & { index: number; links: boolean; hasDetails: boolean }>;
   allowlist?: {
     file?: string;
@@ -105,7 +114,10 @@ function summaryRows(r: HuntReportV1, gate: GateVerdict, duration: string, allow
     { label: 'Classifications', value: `${r.classification.length}: ${countPhrase(cls, ['regressed', 'new', 'known', 'resolved'] as const)}` },
   ];
   if (allowlist) {
-    rows.push({ label: 'Allowlist', value: `${allowlist.matched.length} matched, ${allowlist.expired.length} expired, ${allowlist.stale.length} stale (of ${allowlist.entries})` });
+    rows.push({
+      label: 'Allowlist',
+      value: `${allowlist.matched.length} matched, ${allowlist.expired.length} expired, ${allowlist.stale.length} stale (of ${allowlist.entries})`,
+    });
   }
   return rows;
 }

@@ -58,10 +58,15 @@ export async function copyFileIfExists(from: string, to: string): Promise<boolea
 
 function describeOsError(err: NodeJS.ErrnoException): string {
   switch (err.code) {
-    case 'ENOENT': return 'no such file';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory, expected a file';
-    default: return err.message;
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory, expected a file';
+    default:
+      return err.message;
   }
 }
 

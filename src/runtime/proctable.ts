@@ -75,7 +75,16 @@ async function fromPs(): Promise<ProcInfo[]> {
   for (const line of res.stdout.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line);
     if (!m || m[5].startsWith('Z')) continue;
-    out.push({ pid: +m[1], ppid: +m[2], pgid: +m[3], rssKb: +m[4], state: m[5], uptimeSec: parseEtime(m[6]), name: m[7].split('/').pop() ?? m[7], command: m[7] });
+    out.push({
+      pid: +m[1],
+      ppid: +m[2],
+      pgid: +m[3],
+      rssKb: +m[4],
+      state: m[5],
+      uptimeSec: parseEtime(m[6]),
+      name: m[7].split('/').pop() ?? m[7],
+      command: m[7],
+    });
   }
   return out;
 }

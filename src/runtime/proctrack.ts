@@ -73,9 +73,11 @@ export function sampleTable(notBefore?: number): Promise<ProcInfo[]> {
   const table = listProcesses();
   const mine = { startedAt: Date.now(), table };
   inFlight = mine;
-  void table.finally(() => {
-    if (inFlight === mine) inFlight = null;
-  }).catch(() => undefined);
+  void table
+    .finally(() => {
+      if (inFlight === mine) inFlight = null;
+    })
+    .catch(() => undefined);
   return table;
 }
 

@@ -115,11 +115,30 @@ export function supervise(opts: SuperviseOptions): Supervised {
         known.startKey ??= startKey(p);
         if (known.pid === pid) Object.assign(known, { name: p.name, command: p.command, ppid: p.ppid, pgid: p.pgid }); // after an exec
       } else {
-        tracked.set(p.pid, { pid: p.pid, ppid: p.ppid, pgid: p.pgid, name: p.name, command: p.command, startKey: startKey(p), firstSeenMs: Date.now(), lastSeenMs: Date.now() });
+        tracked.set(p.pid, {
+          pid: p.pid,
+          ppid: p.ppid,
+          pgid: p.pgid,
+          name: p.name,
+          command: p.command,
+          startKey: startKey(p),
+          firstSeenMs: Date.now(),
+          lastSeenMs: Date.now(),
+        });
       }
     }
   };
-  if (pid !== undefined) tracked.set(pid, { pid, ppid: process.pid, pgid: pid, name: path.basename(file), command: commandText(opts.command), startKey: null, firstSeenMs: startedAtMs, lastSeenMs: startedAtMs });
+  if (pid !== undefined)
+    tracked.set(pid, {
+      pid,
+      ppid: process.pid,
+      pgid: pid,
+      name: path.basename(file),
+      command: commandText(opts.command),
+      startKey: null,
+      firstSeenMs: startedAtMs,
+      lastSeenMs: startedAtMs,
+    });
   const unsubscribe = pid === undefined ? () => {} : subscribeSampler(absorb, opts.sampleIntervalMs ?? 100);
 
   const sup: Supervised = {

@@ -135,8 +135,7 @@ async function serve(opts: StartOptions, log: Logger, setOwned: (owned: boolean)
     listening = true;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const message =
-      e.code === 'EADDRINUSE' ? `EADDRINUSE: port ${settings.port} already in use` : `cannot listen on 127.0.0.1:${settings.port}: ${e.message}`;
+    const message = e.code === 'EADDRINUSE' ? `EADDRINUSE: port ${settings.port} already in use` : `cannot listen on 127.0.0.1:${settings.port}: ${e.message}`;
     // bind-anyway (and a second instance under ignore-lock) keep running without a listener
     if (!(e.code === 'EADDRINUSE' && (bugs.has('bind-anyway') || (bugs.has('ignore-lock') && !owned)))) {
       throw new GatewayExit(e.code === 'EADDRINUSE' ? EXIT_CODES.addrInUse : EXIT_CODES.failure, message);

@@ -18,9 +18,7 @@ export async function runUpstream(port: number): Promise<number> {
     bound = await listen(server, port);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      code === 'EADDRINUSE' ? `EADDRINUSE: port ${port} already in use\n` : `cannot listen on 127.0.0.1:${port}: ${(e as Error).message}\n`,
-    );
+    process.stderr.write(code === 'EADDRINUSE' ? `EADDRINUSE: port ${port} already in use\n` : `cannot listen on 127.0.0.1:${port}: ${(e as Error).message}\n`);
     return code === 'EADDRINUSE' ? EXIT_CODES.addrInUse : EXIT_CODES.failure;
   }
   process.stdout.write(`upstream listening on 127.0.0.1:${bound} (pid ${process.pid})\n`);

@@ -21,7 +21,6 @@ import { noteOrder, ORDER_SLACK_MS, walkFull, walkWindow, type WindowWalkState }
 import { Sampler } from './sampler.js';
 import type { PartialResult, ScanParams, SigPartial } from './params.js';
 
-
 interface LongLine {
   lineAbs: number;
   ownerTs: number;
@@ -163,9 +162,7 @@ export class ChunkScanner {
       const nl = view.indexOf(10, 0);
       s = nl < 0 ? re : nl + 1;
     }
-    const w = this.p.windowOnly
-      ? walkWindow(view, s, re, reader, cap, this.p.windowEndMs + ORDER_SLACK_MS, this.win)
-      : walkFull(view, s, re, reader, cap);
+    const w = this.p.windowOnly ? walkWindow(view, s, re, reader, cap, this.p.windowEndMs + ORDER_SLACK_MS, this.win) : walkFull(view, s, re, reader, cap);
     this.lines += w.lines;
     this.linesNoTs += w.noTs;
     this.attribute(view, w.stopAt, re);
@@ -199,7 +196,7 @@ export class ChunkScanner {
       if (this.lastCounted[sig] === lineAbs) continue;
       this.lastCounted[sig] = lineAbs;
       let owner = NaN;
-      for (let q = ls; ; ) {
+      for (let q = ls; ;) {
         if (q === memoLine) owner = memoTs;
         else if (q === 0 && cont) owner = cont.ownerTs;
         else {

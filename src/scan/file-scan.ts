@@ -9,9 +9,7 @@ import { ChunkScanner } from './chunk-scanner.js';
 import type { PartialResult, ScanParams } from './params.js';
 import { createTsReader } from './timestamps.js';
 
-export type ScanTask =
-  | { kind: 'range'; path: string; start: number; end: number; params: ScanParams }
-  | { kind: 'gzip'; path: string; params: ScanParams };
+export type ScanTask = { kind: 'range'; path: string; start: number; end: number; params: ScanParams } | { kind: 'gzip'; path: string; params: ScanParams };
 
 const BACK_BLOCK = 64 * 1024;
 const READ_AHEAD = 1 << 20;
@@ -142,7 +140,7 @@ export async function alignToLineStart(fh: FileHandle, off: number, size: number
   if (off <= 0) return { pos: 0, bytes: 0 };
   const buf = Buffer.allocUnsafe(BACK_BLOCK);
   let bytes = 0;
-  for (let from = off - 1; from < size; ) {
+  for (let from = off - 1; from < size;) {
     const n = (await fh.read(buf, 0, Math.min(BACK_BLOCK, size - from), from)).bytesRead;
     bytes += n;
     if (n === 0) break;

@@ -60,7 +60,11 @@ export async function scanSignatures(sources: ScanSource[], signatures: ScanSign
     const outcomes = await Promise.all(
       sources.map((src) => {
         const sigIdx = signatures.flatMap((s, i) => (s.source === src.source ? [i] : []));
-        return scanSource(src, sigIdx.map((i) => signatures[i]), ctx).then((r) => ({ sigIdx, ...r }));
+        return scanSource(
+          src,
+          sigIdx.map((i) => signatures[i]),
+          ctx,
+        ).then((r) => ({ sigIdx, ...r }));
       }),
     );
     const acc: SigPartial[] = signatures.map(() => emptySig());
@@ -158,7 +162,8 @@ async function fullScan(files: LogFile[], params: ScanParams, ctx: Ctx, info: So
 
 async function planTasks(f: LogFile, params: ScanParams, ctx: Ctx, info: SourceScanInfo): Promise<ScanTask[]> {
   if (f.gzip) return [{ kind: 'gzip', path: f.path, params: { ...params, wordFilter: f.size * 4 >= ctx.wordFilterMin } }];
-  const target = ctx.rangeBytes ?? (f.size < PARALLEL_MIN || ctx.workers <= 1 ? f.size : Math.max(MIN_RANGE, Math.ceil(f.size / (RANGES_PER_THREAD * ctx.workers))));
+  const target =
+    ctx.rangeBytes ?? (f.size < PARALLEL_MIN || ctx.workers <= 1 ? f.size : Math.max(MIN_RANGE, Math.ceil(f.size / (RANGES_PER_THREAD * ctx.workers))));
   const n = target > 0 ? Math.max(1, Math.ceil(f.size / target)) : 1;
   const cuts = [0];
   if (n > 1) {

@@ -118,7 +118,7 @@ export class LiteralMatcher {
     }
     for (const sig of this.plain) {
       const p = this.patterns[sig] as Buffer;
-      for (let from = 0; ; ) {
+      for (let from = 0; ;) {
         const at = view.indexOf(p, from);
         if (at < 0) break;
         onMatch(at, sig);

@@ -60,7 +60,7 @@ export function findRegexLines(buf: Buffer, end: number, sigs: RegexSig[], onLin
         r.search.lastIndex = b + 1;
       }
     } else {
-      for (let a = 0; a < str.length; ) {
+      for (let a = 0; a < str.length;) {
         let b = str.indexOf('\n', a);
         if (b < 0) b = str.length;
         if (r.test.test(lineText(str, a, b))) onLine(byteStart(a), r.sig);

@@ -43,13 +43,31 @@ describe('hunt interrupted', () => {
     const profile = await writeProfile(s, 'sigint', { chaos: { signalRestart: { settleMs: 20_000, deadlineMs: 5000 } } });
     const dir = path.join(s.dir, 'out-sigint');
     let up: { pids: number[]; ports: number[] } = { pids: [], ports: [] };
-    const res = await runHunt(s, ['staging-chaos', '--config', profile, '--release', 'r', '--run-id', 'sigint', '--out-dir', dir, '--concurrency', '3', '--scenarios', 'signal-restart,transient-network,already-running'], {
-      onStart: (c) =>
-        void gatewaysUp(c.pid!).then((u) => {
-          up = u;
-          c.kill('SIGINT');
-        }),
-    });
+    const res = await runHunt(
+      s,
+      [
+        'staging-chaos',
+        '--config',
+        profile,
+        '--release',
+        'r',
+        '--run-id',
+        'sigint',
+        '--out-dir',
+        dir,
+        '--concurrency',
+        '3',
+        '--scenarios',
+        'signal-restart,transient-network,already-running',
+      ],
+      {
+        onStart: (c) =>
+          void gatewaysUp(c.pid!).then((u) => {
+            up = u;
+            c.kill('SIGINT');
+          }),
+      },
+    );
     expect(up.ports.length).toBeGreaterThan(0);
     for (const p of up.ports) s.ports.add(p);
     expect(res.code).toBe(130);
@@ -62,13 +80,29 @@ describe('hunt interrupted', () => {
   it('a SIGKILLed hunt leaves a sandbox and a gateway; the next run reclaims both', async () => {
     const profile = await writeProfile(s, 'sigkill', { chaos: { signalRestart: { settleMs: 20_000, deadlineMs: 5000 } } });
     let up: { pids: number[]; ports: number[] } = { pids: [], ports: [] };
-    const killed = await runHunt(s, ['staging-chaos', '--config', profile, '--release', 'r', '--run-id', 'killed', '--out-dir', path.join(s.dir, 'out-killed'), '--scenarios', 'signal-restart'], {
-      onStart: (c) =>
-        void gatewaysUp(c.pid!).then((u) => {
-          up = u;
-          c.kill('SIGKILL');
-        }),
-    });
+    const killed = await runHunt(
+      s,
+      [
+        'staging-chaos',
+        '--config',
+        profile,
+        '--release',
+        'r',
+        '--run-id',
+        'killed',
+        '--out-dir',
+        path.join(s.dir, 'out-killed'),
+        '--scenarios',
+        'signal-restart',
+      ],
+      {
+        onStart: (c) =>
+          void gatewaysUp(c.pid!).then((u) => {
+            up = u;
+            c.kill('SIGKILL');
+          }),
+      },
+    );
     expect(killed.signal).toBe('SIGKILL');
     for (const p of up.ports) s.ports.add(p);
     const left = await entries(path.join(s.tmp, 'hunt-chaos'));
@@ -76,7 +110,20 @@ describe('hunt interrupted', () => {
     expect((await tagged(s.tag)).map((p) => p.pid)).toEqual(expect.arrayContaining(up.pids));
 
     const dir = path.join(s.dir, 'out-reclaim');
-    const next = await runHunt(s, ['staging-chaos', '--config', profile, '--release', 'r', '--run-id', 'next', '--out-dir', dir, '--scenarios', 'bad-config', '--no-render']);
+    const next = await runHunt(s, [
+      'staging-chaos',
+      '--config',
+      profile,
+      '--release',
+      'r',
+      '--run-id',
+      'next',
+      '--out-dir',
+      dir,
+      '--scenarios',
+      'bad-config',
+      '--no-render',
+    ]);
     expect(next.code).toBe(0);
     const report = await readReport(s, dir);
     const reclaimed = (report.metadata?.chaos as { reclaimed: Array<{ dir: string; killed: number[]; reason: string }> }).reclaimed;
@@ -90,7 +137,18 @@ describe('hunt interrupted', () => {
 
 describe('refusals (exit 2, nothing started)', () => {
   it('an unknown scenario lists the valid ones', async () => {
-    const res = await runHunt(s, ['staging-chaos', '--demo', '--release', 'r', '--run-id', 'x', '--out-dir', path.join(s.dir, 'o1'), '--scenarios', 'port-collision,nope']);
+    const res = await runHunt(s, [
+      'staging-chaos',
+      '--demo',
+      '--release',
+      'r',
+      '--run-id',
+      'x',
+      '--out-dir',
+      path.join(s.dir, 'o1'),
+      '--scenarios',
+      'port-collision,nope',
+    ]);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/unknown scenario nope/);
     expect(res.stderr).toMatch(/valid scenarios: port-collision, already-running, signal-restart/);

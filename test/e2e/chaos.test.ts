@@ -34,7 +34,19 @@ afterAll(async () => {
 
 async function chaos(profile: string, scenarios?: string, extra: string[] = []) {
   const dir = out();
-  const args = ['staging-chaos', '--config', profile, '--release', 'r1', '--run-id', `t${n}`, '--out-dir', dir, ...(scenarios ? ['--scenarios', scenarios] : []), ...extra];
+  const args = [
+    'staging-chaos',
+    '--config',
+    profile,
+    '--release',
+    'r1',
+    '--run-id',
+    `t${n}`,
+    '--out-dir',
+    dir,
+    ...(scenarios ? ['--scenarios', scenarios] : []),
+    ...extra,
+  ];
   const res = await runHunt(s, args);
   const report = await readReport(s, dir);
   return { res, report, dir, check: (id: string) => report.checks.find((c) => c.id === id) as Check };
@@ -49,8 +61,14 @@ describe('staging-chaos against the healthy sample gateway', () => {
     expect(res.stderr).not.toMatch(/internal error/);
     expect(report.lane).toBe('staging-chaos');
     expect(report.checks.map((c) => c.id)).toEqual([
-      'chaos_port_collision', 'chaos_already_running', 'chaos_signal_restart', 'chaos_missing_env',
-      'chaos_transient_network', 'chaos_crash_recovery', 'chaos_graceful_shutdown', 'chaos_bad_config',
+      'chaos_port_collision',
+      'chaos_already_running',
+      'chaos_signal_restart',
+      'chaos_missing_env',
+      'chaos_transient_network',
+      'chaos_crash_recovery',
+      'chaos_graceful_shutdown',
+      'chaos_bad_config',
     ]);
     for (const c of report.checks) expect(c.status, `${c.id}: ${c.summary}\n${(c.evidence ?? []).join('\n')}`).toBe('pass');
     expect(report.classification).toEqual([]);
@@ -76,7 +94,13 @@ const MATRIX: Array<{ bug: string; scenario: string; id: string; kind: string; d
   { bug: 'hang-on-term', scenario: 'graceful-shutdown', id: 'chaos_graceful_shutdown', kind: 'hang', detail: /still running 3000 ms after SIGTERM/ },
   { bug: 'leak-child', scenario: 'graceful-shutdown', id: 'chaos_graceful_shutdown', kind: 'orphan', detail: /escaped the tree|outlived the target/ },
   { bug: 'hang-on-bad-config', scenario: 'bad-config', id: 'chaos_bad_config', kind: 'hang', detail: /still running/ },
-  { bug: 'write-outside-home', scenario: 'graceful-shutdown', id: 'chaos_graceful_shutdown', kind: 'leak', detail: /\/tmp\/hunt-sample-gateway-leak-\d+ .*name carries target pid/ },
+  {
+    bug: 'write-outside-home',
+    scenario: 'graceful-shutdown',
+    id: 'chaos_graceful_shutdown',
+    kind: 'leak',
+    detail: /\/tmp\/hunt-sample-gateway-leak-\d+ .*name carries target pid/,
+  },
 ];
 
 describe.concurrent('every bug switch fails the scenario meant to catch it', () => {
@@ -87,7 +111,10 @@ describe.concurrent('every bug switch fails the scenario meant to catch it', () 
       const c = check(m.id);
       const why = `${c.status}: ${c.summary}\n${(c.evidence ?? []).join('\n')}`;
       expect(c.status, why).toBe('fail');
-      expect(findings(c).some((f) => f.level === 'fail' && f.kind === m.kind && m.detail.test(f.detail)), why).toBe(true);
+      expect(
+        findings(c).some((f) => f.level === 'fail' && f.kind === m.kind && m.detail.test(f.detail)),
+        why,
+      ).toBe(true);
       const cls = report.classification.find((x) => x.id === m.id)!;
       expect(cls.status).toBe('new');
       expect(['core', 'ops']).toContain(cls.category);
@@ -99,7 +126,9 @@ describe.concurrent('every bug switch fails the scenario meant to catch it', () 
   it('write-outside-home: the leak in the working directory is attributed too', async () => {
     const profile = await writeProfile(s, 'bug-write-cwd', { bugs: ['write-outside-home'] });
     const { check } = await chaos(profile, 'bad-config,graceful-shutdown');
-    expect(findings(check('chaos_graceful_shutdown')).some((f) => f.kind === 'leak' && /gateway-leak-\d+\.txt .*target's working directory/.test(f.detail))).toBe(true);
+    expect(
+      findings(check('chaos_graceful_shutdown')).some((f) => f.kind === 'leak' && /gateway-leak-\d+\.txt .*target's working directory/.test(f.detail)),
+    ).toBe(true);
     expect(check('chaos_bad_config').status).toBe('pass'); // it exits before the bug acts: no false positive
   });
 });

@@ -55,7 +55,11 @@ describe('hunt collect: hostile or absent targets', () => {
       signatures: [{ name: 'boom', source: 'app', pattern: 'BOOM' }],
     });
     const out = path.join(cwd, 'snap.json');
-    const res = await hunt(['collect', '--label', 'hostile', '--output', out], { cwd, env: cleanEnv(dir, { MY_SECRET_VAR: 'planted-secret-value-42' }), timeoutMs: 60_000 });
+    const res = await hunt(['collect', '--label', 'hostile', '--output', out], {
+      cwd,
+      env: cleanEnv(dir, { MY_SECRET_VAR: 'planted-secret-value-42' }),
+      timeoutMs: 60_000,
+    });
     expect(res.code, res.stderr).toBe(0);
     const text = await readFile(out, 'utf8');
     const snap = JSON.parse(text) as RuntimeSnapshot;

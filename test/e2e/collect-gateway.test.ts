@@ -61,7 +61,10 @@ afterAll(async () => {
 describe('hunt collect against a running sample gateway', () => {
   it('captures version, status, listener pid, health, process tree and signature counts', async () => {
     const out = path.join(dir, 'snap.json');
-    const res = await hunt(['collect', '--demo', '--port', String(port), '--home', home, '--label', 'before', '--output', out], { cwd: dir, env: cleanEnv(dir) });
+    const res = await hunt(['collect', '--demo', '--port', String(port), '--home', home, '--label', 'before', '--output', out], {
+      cwd: dir,
+      env: cleanEnv(dir),
+    });
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain(`snapshot written: ${out}`);
     expect(res.stderr).toContain('log signatures');
@@ -84,13 +87,30 @@ describe('hunt collect against a running sample gateway', () => {
     expect(snap.process.tree[0].rssKb).toBeGreaterThan(0);
 
     const sig = (name: string) => snap.signatures.find((s) => s.name === name)!;
-    expect(snap.signatures.map((s) => s.name)).toEqual(['fatal_crash', 'unhandled_rejection', 'config_invalid', 'port_in_use', 'lock_conflict', 'upstream_unreachable', 'reload_failed', 'stale_lock_reclaimed']);
+    expect(snap.signatures.map((s) => s.name)).toEqual([
+      'fatal_crash',
+      'unhandled_rejection',
+      'config_invalid',
+      'port_in_use',
+      'lock_conflict',
+      'upstream_unreachable',
+      'reload_failed',
+      'stale_lock_reclaimed',
+    ]);
     expect(sig('fatal_crash')).toMatchObject({ countWindow: 1, countTotal: 2, kind: 'crash', category: 'core' });
     expect(sig('upstream_unreachable')).toMatchObject({ countWindow: 2, countTotal: 2 });
     expect(sig('upstream_unreachable').samples).toHaveLength(2);
     expect(Date.parse(sig('upstream_unreachable').firstSeen!)).toBeLessThan(Date.parse(sig('upstream_unreachable').lastSeen!));
     expect(sig('unhandled_rejection')).toMatchObject({ countWindow: 0, firstSeen: null, lastSeen: null, samples: [] });
-    expect(snap.summary).toMatchObject({ running: true, listening: true, healthy: true, version: '1.0.0', signaturesInWindow: 3, logSourcesMissing: [], commandsTimedOut: [] });
+    expect(snap.summary).toMatchObject({
+      running: true,
+      listening: true,
+      healthy: true,
+      version: '1.0.0',
+      signaturesInWindow: 3,
+      logSourcesMissing: [],
+      commandsTimedOut: [],
+    });
     const err = snap.logs.find((l) => l.source === 'gateway-err')!;
     expect(err.missing).toBe(false);
     expect(err.files).toEqual([path.join(home, 'logs/gateway.err.log.1'), path.join(home, 'logs/gateway.err.log')]);
@@ -100,7 +120,10 @@ describe('hunt collect against a running sample gateway', () => {
   });
 
   it('--json prints one object with the output path; the default output lands in artifacts/hunt/', async () => {
-    const res = await hunt(['collect', '--demo', '--port', String(port), '--home', home, '--label', 'json-run', '--window-minutes', '1', '--json'], { cwd: dir, env: cleanEnv(dir) });
+    const res = await hunt(['collect', '--demo', '--port', String(port), '--home', home, '--label', 'json-run', '--window-minutes', '1', '--json'], {
+      cwd: dir,
+      env: cleanEnv(dir),
+    });
     expect(res.code, res.stderr).toBe(0);
     const printed = JSON.parse(res.stdout) as { output: string; label: string; target: { pid: number }; summary: RuntimeSnapshot['summary'] };
     expect(path.dirname(printed.output)).toBe(path.join(dir, 'artifacts', 'hunt'));

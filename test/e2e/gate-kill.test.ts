@@ -14,7 +14,21 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/runtime/ports.js';
 import type { HuntReportV1 } from '../../src/core/report-types.js';
-import { GATEWAY, STEP, cleanup, counts, essence, gateway, journal, makeSandbox, report, runHunt, spawnHunt, tagged, type Sandbox } from '../fixtures/gate/harness.js';
+import {
+  GATEWAY,
+  STEP,
+  cleanup,
+  counts,
+  essence,
+  gateway,
+  journal,
+  makeSandbox,
+  report,
+  runHunt,
+  spawnHunt,
+  tagged,
+  type Sandbox,
+} from '../fixtures/gate/harness.js';
 
 const TOKEN = 'kill-matrix-token-6d1f0e9a';
 let sandboxes: Sandbox[] = [];
@@ -41,7 +55,15 @@ async function liveTarget(): Promise<Live> {
   const port = await freePort();
   const counter = path.join(sb.dir, 'counter.txt');
   const node = process.execPath;
-  const wrap = (label: string | null, sleepMs: number, ...cmd: string[]) => [node, STEP, ...(label ? ['--count', counter, '--label', label] : []), '--sleep', String(sleepMs), '--', ...cmd];
+  const wrap = (label: string | null, sleepMs: number, ...cmd: string[]) => [
+    node,
+    STEP,
+    ...(label ? ['--count', counter, '--label', label] : []),
+    '--sleep',
+    String(sleepMs),
+    '--',
+    ...cmd,
+  ];
   const profile = {
     target: {
       name: 'kill-matrix-gateway',
@@ -65,7 +87,10 @@ async function liveTarget(): Promise<Live> {
     signatures: [{ name: 'fatal_crash', source: 'gateway-err', pattern: 'FATAL', kind: 'crash' }],
     // other suites create and remove /tmp entries on this shared machine: unattributed changes are noise here
     chaos: { badConfig: { deadlineMs: 10000, messagePattern: 'invalid config' }, isolation: { unattributed: 'ignore' } },
-    gate: { tests: [{ id: 'smoke', command: wrap('test', 500, node, GATEWAY, 'probe', '--port', '{port}'), policy: 'strict', timeoutMs: 30000 }], observe: { intervalMs: 500 } },
+    gate: {
+      tests: [{ id: 'smoke', command: wrap('test', 500, node, GATEWAY, 'probe', '--port', '{port}'), policy: 'strict', timeoutMs: 30000 }],
+      observe: { intervalMs: 500 },
+    },
   };
   const file = path.join(sb.dir, 'hunt.config.json');
   writeFileSync(file, JSON.stringify(profile, null, 2));
@@ -75,7 +100,23 @@ async function liveTarget(): Promise<Live> {
   return { sb, home, port, profile: file, counter, out: path.join(sb.dir, 'gate'), targetEnv };
 }
 
-const gateArgs = (l: Live) => ['release-gate', '--config', l.profile, '--release', '2.0.0', '--run-id', 'kill-matrix', '--out-dir', l.out, '--expect-version', '2.0.0', '--scenarios', 'bad-config', '--observe-seconds', '2'];
+const gateArgs = (l: Live) => [
+  'release-gate',
+  '--config',
+  l.profile,
+  '--release',
+  '2.0.0',
+  '--run-id',
+  'kill-matrix',
+  '--out-dir',
+  l.out,
+  '--expect-version',
+  '2.0.0',
+  '--scenarios',
+  'bad-config',
+  '--observe-seconds',
+  '2',
+];
 
 /** Pids of the live target's tree (lock owner + descendants). */
 async function targetPids(l: Live): Promise<Set<number>> {

@@ -100,12 +100,18 @@ afterAll(async () => {
 describe('runbook commands', () => {
   it('the runbooks have commands at all (the extraction works)', () => {
     expect(bashLines('runbooks/release-gate.md').some((l) => l.includes('--demo'))).toBe(true);
-    expect(segments(`A=1 node bin/hunt.js x --a 'b c'; echo "exit $? (1 expected)"`)).toEqual([['A=1', 'node', 'bin/hunt.js', 'x', '--a', 'b c'], ['echo', 'exit $? (1 expected)']]);
+    expect(segments(`A=1 node bin/hunt.js x --a 'b c'; echo "exit $? (1 expected)"`)).toEqual([
+      ['A=1', 'node', 'bin/hunt.js', 'x', '--a', 'b c'],
+      ['echo', 'exit $? (1 expected)'],
+    ]);
   });
 
   for (const file of RUNBOOKS) {
     it(`${file}: every hunt command and flag exists`, () => {
-      const calls = bashLines(file).flatMap(segments).map(huntCall).filter((c): c is NonNullable<typeof c> => c !== null);
+      const calls = bashLines(file)
+        .flatMap(segments)
+        .map(huntCall)
+        .filter((c): c is NonNullable<typeof c> => c !== null);
       expect(calls.length).toBeGreaterThan(0);
       for (const c of calls) {
         const text = help(c.cmd);

@@ -18,7 +18,15 @@ afterEach(async () => {
 function baseline(signatures: Array<[string, number]>, windowMinutes = 120): HuntReportV1 {
   const at = '2026-01-01T00:00:00.000Z';
   return {
-    version: '1', release: '0.9.0', runId: 'baseline-run', lane: 'prod-observe', startedAt: at, endedAt: at, checks: [], classification: [], upstreamLinks: [],
+    version: '1',
+    release: '0.9.0',
+    runId: 'baseline-run',
+    lane: 'prod-observe',
+    startedAt: at,
+    endedAt: at,
+    checks: [],
+    classification: [],
+    upstreamLinks: [],
     signatures: signatures.map(([name, n]) => ({ name, source: 'gateway-err', countWindow: n, countTotal: n, windowMinutes })),
   };
 }
@@ -33,7 +41,9 @@ function cleanChaos(c: { status: string; summary: string }): boolean {
   return c.status === 'warn' && /appeared while the scenario ran/.test(c.summary) && !/\[(hang|crash|orphan|behaviour)\]/.test(c.summary);
 }
 
-const LOCK_ALLOWLIST = { entries: [{ id: 'KI-7', match: { signature: 'lock_conflict' }, issueUrl: 'https://example.invalid/issues/7', reason: 'second instances during deploys' }] };
+const LOCK_ALLOWLIST = {
+  entries: [{ id: 'KI-7', match: { signature: 'lock_conflict' }, issueUrl: 'https://example.invalid/issues/7', reason: 'second instances during deploys' }],
+};
 /** An update command that plants n lock_conflict hits in the demo target's error log (a realistic signal). */
 const plant = (n: number) => `"{node}" "${EMIT}" "{home}/logs/gateway.err.log" ${n} "another instance is running (pid 1)"`;
 
@@ -47,13 +57,40 @@ describe('hunt release-gate --demo', () => {
     const json = jsonOf(res);
     expect(json).toMatchObject({ verdict: 'pass', exitCode: 0, release: 'demo', lane: 'prod-observe', resumed: false, paths: { outDir: out } });
     expect(json.counts.checks.fail).toBe(0);
-    for (const f of ['gate-status.txt', 'journal.ndjson', 'preflight-runtime.json', 'post-runtime.json', 'final-runtime.json', 'report-input.json', 'hunt-report.json', 'hunt-report.md', 'junit.xml', 'checks/t1_restart.json', 'checks/t1_restart.log', 'checks/t2_smoke_http.log', 'inputs/hunt.config.json']) {
+    for (const f of [
+      'gate-status.txt',
+      'journal.ndjson',
+      'preflight-runtime.json',
+      'post-runtime.json',
+      'final-runtime.json',
+      'report-input.json',
+      'hunt-report.json',
+      'hunt-report.md',
+      'junit.xml',
+      'checks/t1_restart.json',
+      'checks/t1_restart.log',
+      'checks/t2_smoke_http.log',
+      'inputs/hunt.config.json',
+    ]) {
       expect(existsSync(path.join(out, f)), f).toBe(true);
     }
     expect(readFileSync(path.join(out, 'gate-status.txt'), 'utf8')).toBe('pass\n');
     const r = report(out);
     const ids = r.checks.map((c) => `${c.id}:${c.status}`);
-    expect(ids).toEqual(expect.arrayContaining(['t0_preflight:pass', 't1_update:pass', 't1_restart:pass', 't1_ready:pass', 't1_verify:pass', 't1_post:pass', 't2_smoke_http:pass', 't3_chaos:skip', 't4_observe:skip', 't4_signatures:pass']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        't0_preflight:pass',
+        't1_update:pass',
+        't1_restart:pass',
+        't1_ready:pass',
+        't1_verify:pass',
+        't1_post:pass',
+        't2_smoke_http:pass',
+        't3_chaos:skip',
+        't4_observe:skip',
+        't4_signatures:pass',
+      ]),
+    );
     expect(r.checks.find((c) => c.id === 't1_post')?.summary).toBe('version 1.0.0 -> 1.1.0 as expected');
     expect(r.checks.find((c) => c.id === 't3_chaos')?.summary).toBe('skipped by --skip-chaos');
     expect(strictContractErrors(r)).toEqual([]); // valid against the original HuntReportV1 contract too
@@ -86,11 +123,23 @@ describe('hunt release-gate --demo', () => {
   it('a failing strict verify fails with one ops classification naming it', async () => {
     sb = await makeSandbox();
     const out = path.join(sb.dir, 'gate');
-    const res = await runHunt(sb, ['release-gate', '--demo', '--skip-chaos', '--skip-tests', '--verify-command', 'echo verify says no >&2; exit 4', '--out-dir', out, '--json']);
+    const res = await runHunt(sb, [
+      'release-gate',
+      '--demo',
+      '--skip-chaos',
+      '--skip-tests',
+      '--verify-command',
+      'echo verify says no >&2; exit 4',
+      '--out-dir',
+      out,
+      '--json',
+    ]);
     expect(res.code, res.stderr).toBe(1);
     const json = jsonOf(res);
     expect(json.verdict).toBe('fail');
-    expect(json.reasons.map((x: { rule: string; id: string }) => `${x.rule}:${x.id}`)).toEqual(expect.arrayContaining(['check-fail:t1_verify', 'classification-blocking:ops_failed_checks']));
+    expect(json.reasons.map((x: { rule: string; id: string }) => `${x.rule}:${x.id}`)).toEqual(
+      expect.arrayContaining(['check-fail:t1_verify', 'classification-blocking:ops_failed_checks']),
+    );
     const r = report(out);
     expect(r.classification.find((c) => c.id === 'ops_failed_checks')?.summary).toBe('1 strict check(s) failed: t1_verify');
     expect(readFileSync(path.join(out, 'checks/t1_verify.log'), 'utf8')).toContain('verify says no');
@@ -102,7 +151,21 @@ describe('hunt release-gate --demo', () => {
     writeFileSync(path.join(sb.dir, 'known-issues.json'), JSON.stringify(LOCK_ALLOWLIST)); // picked up by default from the cwd
     writeFileSync(path.join(sb.dir, 'base.json'), JSON.stringify(baseline([['lock_conflict', 2]])));
     const out = path.join(sb.dir, 'gate');
-    const res = await runHunt(sb, ['release-gate', '--demo', '--skip-chaos', '--skip-tests', '--update-command', plant(12), '--baseline', 'base.json', '--fail-on', 'warn', '--out-dir', out, '--json']);
+    const res = await runHunt(sb, [
+      'release-gate',
+      '--demo',
+      '--skip-chaos',
+      '--skip-tests',
+      '--update-command',
+      plant(12),
+      '--baseline',
+      'base.json',
+      '--fail-on',
+      'warn',
+      '--out-dir',
+      out,
+      '--json',
+    ]);
     expect(res.code, res.stderr).toBe(1);
     const json = jsonOf(res);
     expect(json.verdict).toBe('warn');
@@ -117,9 +180,32 @@ describe('hunt release-gate --demo', () => {
     sb = await makeSandbox();
     const allow = path.join(sb.dir, 'allow.json');
     writeFileSync(allow, JSON.stringify(LOCK_ALLOWLIST));
-    writeFileSync(path.join(sb.dir, 'base.json'), JSON.stringify(baseline([['lock_conflict', 5], ['fatal_crash', 0]], 60)));
+    writeFileSync(
+      path.join(sb.dir, 'base.json'),
+      JSON.stringify(
+        baseline(
+          [
+            ['lock_conflict', 5],
+            ['fatal_crash', 0],
+          ],
+          60,
+        ),
+      ),
+    );
     const out = path.join(sb.dir, 'gate');
-    const res = await runHunt(sb, ['release-gate', '--demo', '--skip-chaos', '--skip-tests', '--allowlist', allow, '--baseline', 'base.json', '--out-dir', out, '--json']);
+    const res = await runHunt(sb, [
+      'release-gate',
+      '--demo',
+      '--skip-chaos',
+      '--skip-tests',
+      '--allowlist',
+      allow,
+      '--baseline',
+      'base.json',
+      '--out-dir',
+      out,
+      '--json',
+    ]);
     expect(res.code, res.stderr).toBe(0);
     const json = jsonOf(res);
     expect(json.verdict).toBe('pass');
@@ -201,7 +287,10 @@ describe('hunt release-gate input errors (exit 2)', () => {
     const original = readFileSync(check, 'utf8');
     writeFileSync(check, original.replace('"pass"', '"fail"'));
     let r = await runHunt(sb, ['release-gate', '--resume', out]);
-    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/disagrees with its artifacts[\s\S]*checks\/t1_restart.json .*changed after it was recorded/)]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      expect.stringMatching(/disagrees with its artifacts[\s\S]*checks\/t1_restart.json .*changed after it was recorded/),
+    ]);
     writeFileSync(check, original);
     writeFileSync(path.join(out, 'journal.ndjson'), `${readFileSync(path.join(out, 'journal.ndjson'), 'utf8')}{"t":"intent"\n`);
     r = await runHunt(sb, ['release-gate', '--resume', out]);

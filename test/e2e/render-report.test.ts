@@ -44,13 +44,33 @@ describe('hunt render-report on the fixtures', () => {
   });
 
   it('a failing report with an allowlist: exit 1, --json prints one object with reasons, allowlist status and paths', async () => {
-    const r = await hunt(['render-report', '--input', report('fail'), ...outs('fail'), '--allowlist', allowlist('known-issues'), '--junit-out', path.join(tmp, 'fail.xml'), '--json'], { home });
+    const r = await hunt(
+      [
+        'render-report',
+        '--input',
+        report('fail'),
+        ...outs('fail'),
+        '--allowlist',
+        allowlist('known-issues'),
+        '--junit-out',
+        path.join(tmp, 'fail.xml'),
+        '--json',
+      ],
+      { home },
+    );
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(out).toMatchObject({ verdict: 'fail', exitCode: 1, blockingSeverity: 'p0', paths: { json: path.join(tmp, 'fail.json'), junit: path.join(tmp, 'fail.xml') } });
+    expect(out).toMatchObject({
+      verdict: 'fail',
+      exitCode: 1,
+      blockingSeverity: 'p0',
+      paths: { json: path.join(tmp, 'fail.json'), junit: path.join(tmp, 'fail.xml') },
+    });
     expect(out.reasons.map((x: { rule: string; id: string }) => `${x.rule}:${x.id}`).slice(0, 3)).toEqual([
-      'check-fail:chaos_crash_recovery', 'classification-blocking:signature:fatal_crash', 'check-fail-known:chaos_bad_config',
+      'check-fail:chaos_crash_recovery',
+      'classification-blocking:signature:fatal_crash',
+      'check-fail-known:chaos_bad_config',
     ]);
     expect(out.allowlist.stale.map((s: { id: string }) => s.id)).toEqual(['KI-150']);
     expect(out.allowlist.expired.map((s: { id: string }) => s.id)).toEqual(['KI-99']);
@@ -67,7 +87,9 @@ describe('hunt render-report on the fixtures', () => {
     // warn.json has only a known p2 classification: known never blocks, whatever the threshold.
     expect(JSON.parse(r.stdout).verdict).toBe('warn');
     const f = await hunt(['render-report', '--input', report('fail'), ...outs('sev1'), '--blocking-severity', 'p1', '--json'], { home });
-    const blocking = JSON.parse(f.stdout).reasons.filter((x: { rule: string }) => x.rule === 'classification-blocking').map((x: { id: string }) => x.id);
+    const blocking = JSON.parse(f.stdout)
+      .reasons.filter((x: { rule: string }) => x.rule === 'classification-blocking')
+      .map((x: { id: string }) => x.id);
     expect(blocking).toEqual(['check:chaos_bad_config', 'signature:fatal_crash', 'signature:upstream_unreachable']);
   });
 
@@ -133,12 +155,15 @@ describe('hunt render-report on bad input: exit 2 and a clear message, never a s
     expect((await hunt(['render-report', ...outs('u')], { home })).code).toBe(2);
     const failOn = await hunt(['render-report', '--input', report('pass'), '--fail-on', 'maybe'], { home });
     expect(failOn.code).toBe(2);
-    expect(failOn.stderr).toContain("Allowed choices are fail, warn");
+    expect(failOn.stderr).toContain('Allowed choices are fail, warn');
     const tpl = await hunt(['render-report', '--input', report('pass'), ...outs('t'), '--template', path.join(tmp, 'no-such-dir')], { home });
     expect(tpl.code).toBe(2);
     expect(tpl.stderr).toContain(`--template: ${path.join(tmp, 'no-such-dir')} is not a directory`);
     writeFileSync(path.join(tmp, 'a-file'), 'x');
-    const unwritable = await hunt(['render-report', '--input', report('pass'), '--json-out', path.join(tmp, 'a-file', 'r.json'), '--md-out', path.join(tmp, 'r.md')], { home });
+    const unwritable = await hunt(
+      ['render-report', '--input', report('pass'), '--json-out', path.join(tmp, 'a-file', 'r.json'), '--md-out', path.join(tmp, 'r.md')],
+      { home },
+    );
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toContain(`--json-out: cannot write ${path.join(tmp, 'a-file', 'r.json')}: a parent is not a directory`);
     const same = await hunt(['render-report', '--input', report('pass'), '--json-out', path.join(tmp, 'x'), '--md-out', path.join(tmp, 'x')], { home });

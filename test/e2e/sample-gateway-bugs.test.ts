@@ -78,9 +78,7 @@ describe('hunt-sample-gateway bug switches', () => {
     expect(errLog).toMatch(/Z FATAL /);
     expect(errLog).toContain('UnhandledPromiseRejection');
     fg.child.kill('SIGUSR1');
-    const debugPort = Number(
-      (await waitFor('debug listener', async () => /debug listener on 127\.0\.0\.1:(\d+)/.exec(await readLog(home, 'gateway.log'))))[1],
-    );
+    const debugPort = Number((await waitFor('debug listener', async () => /debug listener on 127\.0\.0\.1:(\d+)/.exec(await readLog(home, 'gateway.log'))))[1]);
     expect(await isPortOpen(debugPort)).toBe(true);
     fg.child.kill('SIGTERM');
     const ended = await fg.done;

@@ -62,7 +62,11 @@ describe('hunt validate', () => {
 
 describe('hunt schema', () => {
   it('prints each shipped schema verbatim', async () => {
-    for (const [name, file] of [['report', 'hunt-report-v1'], ['config', 'hunt-config'], ['allowlist', 'known-issues']]) {
+    for (const [name, file] of [
+      ['report', 'hunt-report-v1'],
+      ['config', 'hunt-config'],
+      ['allowlist', 'known-issues'],
+    ]) {
       const r = await hunt(['schema', name], { home });
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(readFileSync(path.join(repoRoot, 'schemas', `${file}.schema.json`), 'utf8'));

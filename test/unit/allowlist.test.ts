@@ -70,17 +70,29 @@ describe('applyAllowlist on the failing fixture', () => {
   it('reports matched, expired and stale entries with their findings', () => {
     expect(status.entries).toBe(4);
     expect(status.matched.map((m) => [m.id, m.findings])).toEqual([
-      ['KI-207', [
-        { kind: 'signature', id: 'upstream_unreachable', effect: 'issue-linked' },
-        { kind: 'classification', id: 'signature:upstream_unreachable', effect: 'still-regressed' },
-      ]],
-      ['KI-311', [
-        { kind: 'check', id: 'chaos_bad_config', effect: 'check-allowlisted' },
-        { kind: 'classification', id: 'check:chaos_bad_config', effect: 'now-known' },
-      ]],
+      [
+        'KI-207',
+        [
+          { kind: 'signature', id: 'upstream_unreachable', effect: 'issue-linked' },
+          { kind: 'classification', id: 'signature:upstream_unreachable', effect: 'still-regressed' },
+        ],
+      ],
+      [
+        'KI-311',
+        [
+          { kind: 'check', id: 'chaos_bad_config', effect: 'check-allowlisted' },
+          { kind: 'classification', id: 'check:chaos_bad_config', effect: 'now-known' },
+        ],
+      ],
     ]);
     expect(status.expired).toEqual([
-      { id: 'KI-99', issueUrl: 'https://github.com/example/gateway/issues/99', reason: 'crash recovery flaky on staging hosts', expires: '2025-06-30', findings: [{ kind: 'check', id: 'chaos_crash_recovery', effect: 'expired' }] },
+      {
+        id: 'KI-99',
+        issueUrl: 'https://github.com/example/gateway/issues/99',
+        reason: 'crash recovery flaky on staging hosts',
+        expires: '2025-06-30',
+        findings: [{ kind: 'check', id: 'chaos_crash_recovery', effect: 'expired' }],
+      },
     ]);
     // reload_failed has a zero window count and its classification is resolved: nothing open to match.
     expect(status.stale.map((s) => s.id)).toEqual(['KI-150']);
@@ -93,7 +105,15 @@ describe('applyAllowlist on the failing fixture', () => {
     expect(report.signatures.find((s) => s.name === 'fatal_crash')?.issueUrl).toBeUndefined();
     const bad = report.checks.find((c) => c.id === 'chaos_bad_config');
     expect(bad?.status).toBe('fail');
-    expect(bad?.metadata).toEqual({ scenario: 'bad-config', exitCode: 0, allowlisted: { entryId: 'KI-311', issueUrl: 'https://github.com/example/gateway/issues/311', reason: 'config validation lands in 1.5.0; accepted for rc builds' } });
+    expect(bad?.metadata).toEqual({
+      scenario: 'bad-config',
+      exitCode: 0,
+      allowlisted: {
+        entryId: 'KI-311',
+        issueUrl: 'https://github.com/example/gateway/issues/311',
+        reason: 'config validation lands in 1.5.0; accepted for rc builds',
+      },
+    });
     expect(report.checks.find((c) => c.id === 'chaos_crash_recovery')?.metadata).toBeUndefined();
     const byId = Object.fromEntries(report.classification.map((c) => [c.id, c]));
     expect(byId['check:chaos_bad_config']).toMatchObject({ status: 'known', issueUrl: 'https://github.com/example/gateway/issues/311' });
@@ -130,19 +150,31 @@ describe('applyAllowlist rules', () => {
     const r = base();
     r.classification.push({ id: 'fatal_crash', category: 'core', severity: 'p1', status: 'new', summary: 'bare' });
     const { report } = applyAllowlist(r, { entries: [entry('K', { signature: 'fatal_crash' })] }, NOW);
-    expect(report.classification.filter((c) => c.status === 'known').map((c) => c.id).sort()).toEqual(['fatal_crash', 'signature:fatal_crash']);
+    expect(
+      report.classification
+        .filter((c) => c.status === 'known')
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['fatal_crash', 'signature:fatal_crash']);
   });
 
   it('the first unexpired entry applies; later matches are recorded as shadowed', () => {
     const entries = [entry('A', { check: 'chaos_*' }, { expires: '2000-01-01' }), entry('B', { check: 'chaos_crash_*' }), entry('C', { check: '*recovery' })];
     const { report, status } = applyAllowlist(base(), { entries }, NOW);
     expect(status.expired.map((e) => e.id)).toEqual(['A']);
-    expect(status.matched.map((m) => [m.id, m.findings[0].effect, m.findings[0].by])).toEqual([['B', 'check-allowlisted', undefined], ['C', 'shadowed', 'B']]);
+    expect(status.matched.map((m) => [m.id, m.findings[0].effect, m.findings[0].by])).toEqual([
+      ['B', 'check-allowlisted', undefined],
+      ['C', 'shadowed', 'B'],
+    ]);
     expect((report.checks.find((c) => c.id === 'chaos_crash_recovery')?.metadata?.allowlisted as { entryId: string }).entryId).toBe('B');
   });
 
   it('passing and skipped checks and zero-count signatures are not findings', () => {
-    const { status } = applyAllowlist(base(), { entries: [entry('P', { check: 'chaos_signal_restart' }), entry('S', { check: 'chaos_port_collision' }), entry('Z', { signature: 'reload_failed' })] }, NOW);
+    const { status } = applyAllowlist(
+      base(),
+      { entries: [entry('P', { check: 'chaos_signal_restart' }), entry('S', { check: 'chaos_port_collision' }), entry('Z', { signature: 'reload_failed' })] },
+      NOW,
+    );
     expect(status.stale.map((s) => s.id)).toEqual(['P', 'S', 'Z']);
   });
 

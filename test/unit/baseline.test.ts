@@ -54,7 +54,16 @@ describe('signatureDeltas', () => {
   });
   it('toReportSignature carries the scaled baseline and delta only when in the baseline', () => {
     const [a, c] = signatureDeltas([sig('a', 9), sig('c', 1)], baselineIndex({ signatures: [sig('a', 3)] }), T);
-    expect(toReportSignature(a, 'https://x/1')).toEqual({ name: 'a', source: 'err', countWindow: 9, countTotal: 9, windowMinutes: 120, baselineWindowCount: 3, delta: 6, issueUrl: 'https://x/1' });
+    expect(toReportSignature(a, 'https://x/1')).toEqual({
+      name: 'a',
+      source: 'err',
+      countWindow: 9,
+      countTotal: 9,
+      windowMinutes: 120,
+      baselineWindowCount: 3,
+      delta: 6,
+      issueUrl: 'https://x/1',
+    });
     expect(toReportSignature(c)).toEqual({ name: 'c', source: 'err', countWindow: 1, countTotal: 1, windowMinutes: 120 });
   });
 });

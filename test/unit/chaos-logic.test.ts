@@ -12,8 +12,13 @@ import { HuntError } from '../../src/errors.js';
 const demo = () =>
   configSchema.parse({
     target: {
-      name: 'd', versionCommand: 'v', statusCommand: 's', startCommand: ['gw', 'start', '--port', '{port}'], port: 47811,
-      healthUrl: 'http://127.0.0.1:{port}/healthz', home: '~/.d',
+      name: 'd',
+      versionCommand: 'v',
+      statusCommand: 's',
+      startCommand: ['gw', 'start', '--port', '{port}'],
+      port: 47811,
+      healthUrl: 'http://127.0.0.1:{port}/healthz',
+      home: '~/.d',
     },
   });
 
@@ -29,8 +34,18 @@ const exitCodeOf = (fn: () => unknown) => {
 describe('isolation audit logic', () => {
   const st = (size: number, mtimeMs: number, kind: 'file' | 'dir' = 'file') => ({ kind, size, mtimeMs });
   it('diffs listings: added, changed files, removed (never removals in /tmp, never dir mtimes)', () => {
-    const before: Listing = new Map([['/t/a', st(1, 1)], ['/t/b', st(1, 1)], ['/t/d', st(0, 1, 'dir')], ['/t/gone', st(1, 1)]]);
-    const after: Listing = new Map([['/t/a', st(1, 1)], ['/t/b', st(2, 2)], ['/t/d', st(0, 9, 'dir')], ['/t/new', st(1, 1)]]);
+    const before: Listing = new Map([
+      ['/t/a', st(1, 1)],
+      ['/t/b', st(1, 1)],
+      ['/t/d', st(0, 1, 'dir')],
+      ['/t/gone', st(1, 1)],
+    ]);
+    const after: Listing = new Map([
+      ['/t/a', st(1, 1)],
+      ['/t/b', st(2, 2)],
+      ['/t/d', st(0, 9, 'dir')],
+      ['/t/new', st(1, 1)],
+    ]);
     expect(diffListings('tmp', before, after).map((c) => `${c.change} ${c.path}`)).toEqual(['changed /t/b', 'added /t/new']);
     expect(diffListings('app-home', before, after).map((c) => `${c.change} ${c.path}`)).toEqual(['changed /t/b', 'removed /t/gone', 'added /t/new']);
   });
@@ -81,7 +96,19 @@ describe('outcome: findings decide the status (no pass past a finding)', () => {
   it('builds a check and a classification with repro, expected, actual and fix', () => {
     const def = scenarioDef('port-collision');
     const cfg = demo().chaos;
-    const check = buildCheck({ def, findings: [{ kind: 'hang', level: 'fail', detail: 'still running' }], skipped: null, notes: [], evidence: ['e'], artifacts: [], metadata: {}, startedAt: 'a', endedAt: 'b', durationMs: 1, command: 'c' });
+    const check = buildCheck({
+      def,
+      findings: [{ kind: 'hang', level: 'fail', detail: 'still running' }],
+      skipped: null,
+      notes: [],
+      evidence: ['e'],
+      artifacts: [],
+      metadata: {},
+      startedAt: 'a',
+      endedAt: 'b',
+      durationMs: 1,
+      command: 'c',
+    });
     expect(check).toMatchObject({ id: 'chaos_port_collision', status: 'fail', summary: '1 finding: [hang] still running' });
     expect(check.evidence).toEqual(['FAIL hang: still running', 'e']);
     const cls = classify(def, check, [{ kind: 'hang', level: 'fail', detail: 'still running' }], cfg, 'hunt staging-chaos --scenarios port-collision');

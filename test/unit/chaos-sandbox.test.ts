@@ -19,8 +19,16 @@ const prodHome = () => path.join(dir, 'realhome', '.d');
 function loaded(): LoadedConfig {
   const config = configSchema.parse({
     target: {
-      name: 'd', versionCommand: 'v', statusCommand: 's', startCommand: ['gw', '{port}'], port: 47811, home: '~/.d', homeEnv: 'D_HOME', portEnv: 'D_PORT',
-      env: { D_CACHE: '~/.cache/d', D_URL: '{upstreamUrl}', D_SECRET: 'abc' }, configFile: 'config.json',
+      name: 'd',
+      versionCommand: 'v',
+      statusCommand: 's',
+      startCommand: ['gw', '{port}'],
+      port: 47811,
+      home: '~/.d',
+      homeEnv: 'D_HOME',
+      portEnv: 'D_PORT',
+      env: { D_CACHE: '~/.cache/d', D_URL: '{upstreamUrl}', D_SECRET: 'abc' },
+      configFile: 'config.json',
     },
     chaos: { upstreamEnv: 'D_UPSTREAM' },
   });
@@ -42,7 +50,16 @@ afterAll(async () => {
 
 describe('lane sandbox', () => {
   it('points HOME, TMPDIR, XDG, the home and port vars and ~ inside the sandbox; copies the config; locks with our pid', async () => {
-    const sb = await createSandbox({ loaded: loaded(), prodHome: prodHome(), runId: 'run/1', scenario: 'bad-config', port: 41234, baseEnv: { PATH: '/bin', HOME: '/real', D_UPSTREAM: 'http://prod' }, upstreamUrl: 'http://127.0.0.1:9/', parent });
+    const sb = await createSandbox({
+      loaded: loaded(),
+      prodHome: prodHome(),
+      runId: 'run/1',
+      scenario: 'bad-config',
+      port: 41234,
+      baseEnv: { PATH: '/bin', HOME: '/real', D_UPSTREAM: 'http://prod' },
+      upstreamUrl: 'http://127.0.0.1:9/',
+      parent,
+    });
     try {
       expect(isInside(sb.root, parent)).toBe(true);
       expect(path.basename(sb.root)).toMatch(/^run_1-bad-config-/);
@@ -55,7 +72,8 @@ describe('lane sandbox', () => {
       expect(env.D_UPSTREAM).toBe('http://127.0.0.1:9/'); // never the production upstream inherited from hunt
       expect(env[SANDBOX_ENV]).toBe(sb.root);
       expect(env.PATH).toBe('/bin');
-      for (const k of ['TMPDIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR']) expect(isInside(env[k], sb.root)).toBe(true);
+      for (const k of ['TMPDIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR'])
+        expect(isInside(env[k], sb.root)).toBe(true);
       expect(Object.values(env).some((v) => v.includes(prodHome()))).toBe(false);
       expect(await fsp.readFile(sb.configFile!, 'utf8')).toBe('{"port":1}');
       expect(JSON.parse(await fsp.readFile(path.join(sb.root, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
@@ -75,7 +93,13 @@ describe('lane sandbox', () => {
     const live = await createSandbox({ loaded: loaded(), prodHome: prodHome(), runId: 'live', scenario: 'x', port: 1, baseEnv: {}, parent });
     const dead = await createSandbox({ loaded: loaded(), prodHome: prodHome(), runId: 'dead', scenario: 'x', port: 1, baseEnv: {}, parent });
     // a process left in the dead sandbox: it carries the sandbox in its environment, as targets do
-    const p = supervise({ command: [process.execPath, '-e', 'setInterval(()=>{},1000)'], cwd: dead.work, env: { ...dead.env(), HUNT_TEST_TAG: tag }, stdoutFile: path.join(dir, 'o'), stderrFile: path.join(dir, 'e') });
+    const p = supervise({
+      command: [process.execPath, '-e', 'setInterval(()=>{},1000)'],
+      cwd: dead.work,
+      env: { ...dead.env(), HUNT_TEST_TAG: tag },
+      stdoutFile: path.join(dir, 'o'),
+      stderrFile: path.join(dir, 'e'),
+    });
     await eventually(async () => (await tagged(tag)).length === 1);
     // its owner "dies": a pid that is not alive
     await fsp.writeFile(path.join(dead.root, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 1, startedAtSec: 1, runId: 'dead', scenario: 'x', createdAt: '' }));

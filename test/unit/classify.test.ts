@@ -13,10 +13,23 @@ const profile: SignatureProfile[] = [
   { name: 'linked', kind: 'error', issueUrl: 'https://issues/9' },
 ];
 const check = (id: string, status: Check['status'], command?: string): Check => ({
-  id, title: id, status, summary: `${id} ${status}`, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000, ...(command ? { command } : {}),
+  id,
+  title: id,
+  status,
+  summary: `${id} ${status}`,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  endedAt: '2026-01-01T00:00:01.000Z',
+  durationMs: 1000,
+  ...(command ? { command } : {}),
 });
 
-function run(current: ReturnType<typeof sig>[], baseline: ReturnType<typeof sig>[] | null, allow: string[] = [], checks: Check[] = [], chaos: Classification[] = []) {
+function run(
+  current: ReturnType<typeof sig>[],
+  baseline: ReturnType<typeof sig>[] | null,
+  allow: string[] = [],
+  checks: Check[] = [],
+  chaos: Classification[] = [],
+) {
   return classify({
     deltas: signatureDeltas(current, baseline ? baselineIndex({ signatures: baseline }) : null, T),
     profile,
@@ -82,7 +95,13 @@ describe('classify signatures', () => {
 
 describe('checks and chaos', () => {
   it('failed non-chaos checks become ONE ops classification listing them', () => {
-    const checks = [check('t1_restart', 'fail', 'gw restart'), check('t2_smoke', 'fail'), check('t1_update', 'warn'), check('chaos_port-collision', 'fail'), check('t0_target', 'pass')];
+    const checks = [
+      check('t1_restart', 'fail', 'gw restart'),
+      check('t2_smoke', 'fail'),
+      check('t1_update', 'warn'),
+      check('chaos_port-collision', 'fail'),
+      check('t0_target', 'pass'),
+    ];
     const ops = opsClassification(checks)!;
     expect(ops).toMatchObject({ id: 'ops_failed_checks', category: 'ops', severity: 'p0', status: 'new' });
     expect(ops.summary).toBe('2 strict check(s) failed: t1_restart, t2_smoke');

@@ -82,7 +82,10 @@ describe('config schema', () => {
     const lines = issuesOf({ ...raw, logs: [{ source: 'a', path: 'a.log', timestamp: { format: 'regex' } }] });
     expect(lines).toEqual(['/logs/0/timestamp/regex: required when format is "regex"']);
     expect(issuesOf({ ...raw, redact: { patterns: ['(['] } })).toEqual(['/redact/patterns/0: must be a valid JavaScript regular expression']);
-    const tests = [{ id: 't1', command: 'true' }, { id: 't1', command: ['true'] }];
+    const tests = [
+      { id: 't1', command: 'true' },
+      { id: 't1', command: ['true'] },
+    ];
     expect(issuesOf({ ...raw, gate: { tests } })).toEqual(['/gate/tests/1/id: duplicate test bundle id "t1" (first defined at index 0)']);
   });
 

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  backtickFence, clipMiddle, htmlText, isSafeUrl, mdCell, mdCellCode, mdCode, mdFence, mdLink, mdText, sanitize, truncate,
+  backtickFence,
+  clipMiddle,
+  htmlText,
+  isSafeUrl,
+  mdCell,
+  mdCellCode,
+  mdCode,
+  mdFence,
+  mdLink,
+  mdText,
+  sanitize,
+  truncate,
 } from '../../src/report/escape.js';
 import { xmlAttr, xmlText } from '../../src/report/junit.js';
 import { gfmCells, hostileString, markdownProblems, NASTY } from './render.arbitraries.js';

@@ -30,7 +30,13 @@ async function echoServer(): Promise<{ port: number; connections: () => number; 
     });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  closers.push(() => new Promise((r) => { for (const s of sockets) s.destroy(); srv.close(() => r()); }));
+  closers.push(
+    () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        srv.close(() => r());
+      }),
+  );
   return { port: (srv.address() as net.AddressInfo).port, connections: () => conns, bytes: () => bytes };
 }
 

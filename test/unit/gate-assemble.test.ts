@@ -9,7 +9,16 @@ import { applyAllowlist, type AllowlistFile } from '../../src/core/allowlist.js'
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 const at = '2026-06-01T00:00:00.000Z';
-const check = (id: string, status: Check['status'], metadata?: Record<string, unknown>): Check => ({ id, title: id, status, summary: `${id} ${status}`, startedAt: at, endedAt: at, durationMs: 1, ...(metadata ? { metadata } : {}) });
+const check = (id: string, status: Check['status'], metadata?: Record<string, unknown>): Check => ({
+  id,
+  title: id,
+  status,
+  summary: `${id} ${status}`,
+  startedAt: at,
+  endedAt: at,
+  durationMs: 1,
+  ...(metadata ? { metadata } : {}),
+});
 const allowlist: AllowlistFile = {
   entries: [
     { id: 'KI-1', match: { signature: 'lock_*' }, issueUrl: 'https://issues/1', reason: 'known flake' },
@@ -20,18 +29,54 @@ const allowlist: AllowlistFile = {
 function snapshot(counts: Record<string, number>): RuntimeSnapshot {
   return {
     window: { minutes: 60, start: at, end: at },
-    signatures: Object.entries(counts).map(([name, n]) => ({ name, source: 'err', kind: name === 'fatal_crash' ? 'crash' : 'error', countWindow: n, countTotal: n, firstSeen: n ? at : null, lastSeen: n ? at : null, samples: n ? [`${at} ERROR ${name}`] : [] })),
+    signatures: Object.entries(counts).map(([name, n]) => ({
+      name,
+      source: 'err',
+      kind: name === 'fatal_crash' ? 'crash' : 'error',
+      countWindow: n,
+      countTotal: n,
+      firstSeen: n ? at : null,
+      lastSeen: n ? at : null,
+      samples: n ? [`${at} ERROR ${name}`] : [],
+    })),
   } as unknown as RuntimeSnapshot;
 }
 
-function input(counts: Record<string, number>, baseline: HuntReportV1 | null, checks: Check[] = [check('t0_preflight', 'pass', { version: '1.0.0' })]): AssembleInput {
+function input(
+  counts: Record<string, number>,
+  baseline: HuntReportV1 | null,
+  checks: Check[] = [check('t0_preflight', 'pass', { version: '1.0.0' })],
+): AssembleInput {
   return {
-    opts: { release: '2.0.0', runId: 'r1', lane: 'prod-observe', startedAt: at, windowMinutes: 60, outDir: '/o', demo: true, skipUpdate: false, skipTests: false, skipChaos: true, observeSeconds: 0, expectVersion: null, baselineFile: baseline ? '/b.json' : null } as GateOptions,
-    steps: [{ id: 't0_preflight', phase: 'T0' }, { id: 't2_x', phase: 'T2' }],
-    stepChecks: new Map([['t0_preflight', checks.slice(0, 1)], ['t2_x', checks.slice(1)]]),
+    opts: {
+      release: '2.0.0',
+      runId: 'r1',
+      lane: 'prod-observe',
+      startedAt: at,
+      windowMinutes: 60,
+      outDir: '/o',
+      demo: true,
+      skipUpdate: false,
+      skipTests: false,
+      skipChaos: true,
+      observeSeconds: 0,
+      expectVersion: null,
+      baselineFile: baseline ? '/b.json' : null,
+    } as GateOptions,
+    steps: [
+      { id: 't0_preflight', phase: 'T0' },
+      { id: 't2_x', phase: 'T2' },
+    ],
+    stepChecks: new Map([
+      ['t0_preflight', checks.slice(0, 1)],
+      ['t2_x', checks.slice(1)],
+    ]),
     final: snapshot(counts),
     chaosClassification: [],
-    profile: [{ name: 'fatal_crash', kind: 'crash' }, { name: 'lock_conflict', kind: 'error', category: 'ops' }],
+    profile: [
+      { name: 'fatal_crash', kind: 'crash' },
+      { name: 'lock_conflict', kind: 'error', category: 'ops' },
+    ],
     threshold: { absolute: 3, relative: 0.5 },
     allowlist,
     baseline,
@@ -42,7 +87,15 @@ function input(counts: Record<string, number>, baseline: HuntReportV1 | null, ch
 }
 
 const baseReport = (counts: Record<string, number>, minutes = 60): HuntReportV1 => ({
-  version: '1', release: '1.9.0', runId: 'old', lane: 'prod-observe', startedAt: at, endedAt: at, checks: [], classification: [], upstreamLinks: [],
+  version: '1',
+  release: '1.9.0',
+  runId: 'old',
+  lane: 'prod-observe',
+  startedAt: at,
+  endedAt: at,
+  checks: [],
+  classification: [],
+  upstreamLinks: [],
   signatures: Object.entries(counts).map(([name, n]) => ({ name, source: 'err', countWindow: n, countTotal: n, windowMinutes: minutes })),
 });
 

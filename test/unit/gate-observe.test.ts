@@ -28,7 +28,10 @@ describe('evaluateObservation', () => {
     fc.assert(
       fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 60 }), (ok) => {
         const v = evaluateObservation(ok, T);
-        const streak = ok.map((o) => (o ? '.' : 'x')).join('').includes('xxx');
+        const streak = ok
+          .map((o) => (o ? '.' : 'x'))
+          .join('')
+          .includes('xxx');
         return streak ? v.status === 'fail' : v.status !== 'fail';
       }),
     );

@@ -21,7 +21,13 @@ afterEach(async () => {
 const quiet = { step: () => ({ done() {}, update() {} }), info() {}, sub: () => ({ step: () => ({ done() {}, update() {} }), info() {} }), close() {} };
 
 function gateCtx(): GateContext {
-  return { opts: { outDir: dir }, journal: new JournalWriter(path.join(dir, 'journal.ndjson')), progress: quiet, clock: realClock, internalErrors: [] } as unknown as GateContext;
+  return {
+    opts: { outDir: dir },
+    journal: new JournalWriter(path.join(dir, 'journal.ndjson')),
+    progress: quiet,
+    clock: realClock,
+    internalErrors: [],
+  } as unknown as GateContext;
 }
 
 function check(id: string, status: Check['status'] = 'pass'): Check {
@@ -31,7 +37,11 @@ function check(id: string, status: Check['status'] = 'pass'): Check {
 
 function steps(calls: string[], extra: Partial<Record<string, Partial<StepDef>>> = {}): StepDef[] {
   const mk = (id: string, phase: StepDef['phase'], deps: string[], idempotent = true): StepDef => ({
-    id, phase, title: id, idempotent, deps,
+    id,
+    phase,
+    title: id,
+    idempotent,
+    deps,
     run: async (r) => {
       calls.push(id);
       r.started(process.pid);
@@ -54,8 +64,22 @@ describe('runSteps', () => {
     const out = await runSteps({ gate, steps: steps(calls), previous: null, testConcurrency: 2, stepChecks: new Map() });
     expect(calls).toEqual(['t0_a', 't1_b', 't2_c']);
     expect([...out.keys()]).toEqual(['t0_a', 't1_b', 't2_c']);
-    const recs = (await journalText()).trim().split('\n').map((l) => JSON.parse(l));
-    expect(recs.map((r) => `${r.t}:${r.step ?? ''}`)).toEqual(['run:', 'intent:t0_a', 'started:t0_a', 'result:t0_a', 'intent:t1_b', 'started:t1_b', 'result:t1_b', 'intent:t2_c', 'started:t2_c', 'result:t2_c']);
+    const recs = (await journalText())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(recs.map((r) => `${r.t}:${r.step ?? ''}`)).toEqual([
+      'run:',
+      'intent:t0_a',
+      'started:t0_a',
+      'result:t0_a',
+      'intent:t1_b',
+      'started:t1_b',
+      'result:t1_b',
+      'intent:t2_c',
+      'started:t2_c',
+      'result:t2_c',
+    ]);
     expect(recs[3].artifacts.map((a: { path: string }) => a.path)).toEqual(['checks/t0_a.json', 'checks/t0_a.log']);
     const state = await loadJournal(dir);
     await expect(verifyArtifacts(dir, state)).resolves.toBeUndefined();
@@ -72,7 +96,11 @@ describe('runSteps', () => {
     void runSteps({ gate, steps: killed, previous: null, testConcurrency: 1, stepChecks: new Map() });
     for (let i = 0; i < 200 && !(await journalText()).includes('"step":"t2_c"'); i++) await new Promise((r) => setTimeout(r, 10));
     const state = readJournalState(await journalText());
-    const plan = planResume(state, killed.map((s) => ({ id: s.id, phase: s.phase, title: s.title, idempotent: s.idempotent })), []);
+    const plan = planResume(
+      state,
+      killed.map((s) => ({ id: s.id, phase: s.phase, title: s.title, idempotent: s.idempotent })),
+      [],
+    );
     expect(plan.rerun.map((r) => r.step)).toEqual(['t2_c']);
     const second: string[] = [];
     const gate2 = gateCtx();
@@ -105,7 +133,19 @@ describe('runSteps', () => {
 
   it('a step that throws becomes a failed check and an internal error', async () => {
     const gate = gateCtx();
-    const out = await runSteps({ gate, steps: steps([], { t1_b: { run: async () => { throw new Error('boom'); } } }), previous: null, testConcurrency: 1, stepChecks: new Map() });
+    const out = await runSteps({
+      gate,
+      steps: steps([], {
+        t1_b: {
+          run: async () => {
+            throw new Error('boom');
+          },
+        },
+      }),
+      previous: null,
+      testConcurrency: 1,
+      stepChecks: new Map(),
+    });
     expect(out.get('t1_b')?.[0]).toMatchObject({ status: 'fail', summary: 'internal error: boom' });
     expect(gate.internalErrors).toEqual(['step t1_b: boom']);
     expect(out.get('t2_c')?.[0].status).toBe('pass'); // later steps still run and record evidence
@@ -116,7 +156,12 @@ describe('runSteps', () => {
     let running = 0;
     let peak = 0;
     const defs: StepDef[] = ['a', 'b', 'c', 'd', 'e'].map((id) => ({
-      id: `t2_${id}`, phase: 'T2', title: id, idempotent: true, deps: [], pool: 'tests',
+      id: `t2_${id}`,
+      phase: 'T2',
+      title: id,
+      idempotent: true,
+      deps: [],
+      pool: 'tests',
       run: async () => {
         running++;
         peak = Math.max(peak, running);

@@ -20,7 +20,9 @@ const done = (step: string, phase: 'T0' | 'T1' | 'T2'): JournalRecord[] => [
 
 describe('journal parsing', () => {
   it('folds intent/started/result per step and tracks the last durable artifact', () => {
-    const s = readJournalState(text([run, ...done('t0_target', 'T0'), { t: 'intent', at, step: 't1_update', phase: 'T1' }, { t: 'started', at, step: 't1_update', pid: 42 }]));
+    const s = readJournalState(
+      text([run, ...done('t0_target', 'T0'), { t: 'intent', at, step: 't1_update', phase: 'T1' }, { t: 'started', at, step: 't1_update', pid: 42 }]),
+    );
     expect(s.order).toEqual(['t0_target', 't1_update']);
     expect(s.lastResult?.step).toBe('t0_target');
     expect(pendingSteps(s).map((p) => [p.step, p.pid])).toEqual([['t1_update', 42]]);
@@ -35,8 +37,14 @@ describe('journal parsing', () => {
       [text([{ t: 'intent', at, step: 'a', phase: 'T0' }]), /first record is not the run header/],
       [text([run, { t: 'result', at, step: 'a', status: 'pass', artifacts: [] }]), /without an intent/],
       [text([run, ...done('a', 'T0'), { t: 'intent', at, step: 'a', phase: 'T0' }]), /already has a result/],
-      [text([run, { t: 'intent', at, step: 'a', phase: 'T0' }, { t: 'result', at, step: 'a', status: 'pass', artifacts: [{ path: '../x', sha256: sha }] }]), /invalid artifact/],
-      [text([run, { t: 'intent', at, step: 'a', phase: 'T0' }, { t: 'result', at, step: 'a', status: 'bogus' as 'pass', artifacts: [] }]), /without a step, status/],
+      [
+        text([run, { t: 'intent', at, step: 'a', phase: 'T0' }, { t: 'result', at, step: 'a', status: 'pass', artifacts: [{ path: '../x', sha256: sha }] }]),
+        /invalid artifact/,
+      ],
+      [
+        text([run, { t: 'intent', at, step: 'a', phase: 'T0' }, { t: 'result', at, step: 'a', status: 'bogus' as 'pass', artifacts: [] }]),
+        /without a step, status/,
+      ],
       [text([run, { t: 'done', at, verdict: 'pass', exitCode: 0 }, { t: 'resume', at, pid: 1 }]), /after the run was marked done/],
       [text([run, run]), /second run header/],
     ];
@@ -44,7 +52,15 @@ describe('journal parsing', () => {
     expect(() => readJournalState('')).toThrow(JournalCorrupt);
   });
   it('a re-run after an interruption is a second attempt of the same step', () => {
-    const s = readJournalState(text([run, { t: 'intent', at, step: 't2_smoke', phase: 'T2' }, { t: 'started', at, step: 't2_smoke', pid: 5 }, { t: 'resume', at, pid: 6 }, ...done('t2_smoke', 'T2')]));
+    const s = readJournalState(
+      text([
+        run,
+        { t: 'intent', at, step: 't2_smoke', phase: 'T2' },
+        { t: 'started', at, step: 't2_smoke', pid: 5 },
+        { t: 'resume', at, pid: 6 },
+        ...done('t2_smoke', 'T2'),
+      ]),
+    );
     expect(s.steps.get('t2_smoke')).toMatchObject({ attempts: 2, pid: 10 });
     expect(s.resumes).toBe(1);
   });
@@ -52,15 +68,38 @@ describe('journal parsing', () => {
 
 describe('planResume', () => {
   it('idempotent interrupted steps re-run', () => {
-    const s = readJournalState(text([run, ...done('t0_target', 'T0'), ...done('t1_update', 'T1'), ...done('t1_restart', 'T1'), { t: 'intent', at, step: 't2_smoke', phase: 'T2' }, { t: 'started', at, step: 't2_smoke', pid: 77 }]));
+    const s = readJournalState(
+      text([
+        run,
+        ...done('t0_target', 'T0'),
+        ...done('t1_update', 'T1'),
+        ...done('t1_restart', 'T1'),
+        { t: 'intent', at, step: 't2_smoke', phase: 'T2' },
+        { t: 'started', at, step: 't2_smoke', pid: 77 },
+      ]),
+    );
     const plan = planResume(s, catalogue, []);
     expect(plan).toMatchObject({ completed: ['t0_target', 't1_update', 't1_restart'], rerun: [{ step: 't2_smoke', pid: 77 }], accepted: [], acceptErrors: [] });
     expect(plan.refusal).toBeUndefined();
   });
   it('a non-idempotent interrupted step is refused until accepted', () => {
-    const s = readJournalState(text([run, ...done('t0_target', 'T0'), ...done('t1_update', 'T1'), { t: 'intent', at, step: 't1_restart', phase: 'T1' }, { t: 'started', at, step: 't1_restart', pid: 99 }]));
+    const s = readJournalState(
+      text([
+        run,
+        ...done('t0_target', 'T0'),
+        ...done('t1_update', 'T1'),
+        { t: 'intent', at, step: 't1_restart', phase: 'T1' },
+        { t: 'started', at, step: 't1_restart', pid: 99 },
+      ]),
+    );
     const plan = planResume(s, catalogue, [], (pid) => pid === 99);
-    expect(plan.refusal).toMatchObject({ phase: 'T1', step: 't1_restart', pid: 99, pidAlive: true, lastArtifact: { step: 't1_update', path: 'checks/t1_update.json' } });
+    expect(plan.refusal).toMatchObject({
+      phase: 'T1',
+      step: 't1_restart',
+      pid: 99,
+      pidAlive: true,
+      lastArtifact: { step: 't1_update', path: 'checks/t1_update.json' },
+    });
     const msg = refusalMessage(plan.refusal!, '/out', 'gw status');
     expect(msg.hint).toContain('hunt release-gate --resume /out --accept-step t1_restart');
     expect(msg.hint).toContain('gw status');

@@ -25,14 +25,21 @@ describe('normalizeReport', () => {
 
   it('sorts checks fail > warn > pass > skip, then id', () => {
     expect(n.checks.map((c) => `${c.status}:${c.id}`)).toEqual([
-      'fail:chaos_bad_config', 'fail:chaos_crash_recovery', 'warn:chaos_transient_network', 'pass:chaos_signal_restart', 'skip:chaos_port_collision',
+      'fail:chaos_bad_config',
+      'fail:chaos_crash_recovery',
+      'warn:chaos_transient_network',
+      'pass:chaos_signal_restart',
+      'skip:chaos_port_collision',
     ]);
   });
 
   it('sorts signatures by name and classifications by severity, status, id', () => {
     expect(n.signatures.map((s) => s.name)).toEqual(['fatal_crash', 'reload_failed', 'stale_lock_reclaimed', 'upstream_unreachable']);
     expect(n.classification.map((c) => `${c.severity}:${c.status}:${c.id}`)).toEqual([
-      'p0:new:signature:fatal_crash', 'p1:regressed:signature:upstream_unreachable', 'p1:new:check:chaos_bad_config', 'p2:resolved:signature:reload_failed',
+      'p0:new:signature:fatal_crash',
+      'p1:regressed:signature:upstream_unreachable',
+      'p1:new:check:chaos_bad_config',
+      'p2:resolved:signature:reload_failed',
     ]);
   });
 

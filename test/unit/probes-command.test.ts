@@ -22,7 +22,13 @@ describe('parseVersion', () => {
 
 describe('runRecord', () => {
   it('records exit code, output and the timeout, redacting output and command text', async () => {
-    const r = await runRecord(['sh', '-c', 'echo token=hunter2xyz; echo oops >&2; exit 3'], target(5000), { PATH: process.env.PATH }, os.tmpdir(), createRedactor({ secretValues: ['hunter2xyz'] }));
+    const r = await runRecord(
+      ['sh', '-c', 'echo token=hunter2xyz; echo oops >&2; exit 3'],
+      target(5000),
+      { PATH: process.env.PATH },
+      os.tmpdir(),
+      createRedactor({ secretValues: ['hunter2xyz'] }),
+    );
     expect(r.exitCode).toBe(3);
     expect(r.timedOut).toBe(false);
     expect(r.timeoutMs).toBe(5000);

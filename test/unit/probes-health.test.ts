@@ -76,6 +76,9 @@ describe('chooseTargetPid', () => {
     expect(chooseTargetPid(80, [listener(80, 7)], [])).toEqual({ pid: 7, note: null });
     const table = [proc(1, 0), proc(10, 1), proc(11, 10), proc(12, 10)];
     expect(chooseTargetPid(80, [listener(80, 12), listener(80, 10), listener(80, 11)], table).pid).toBe(10);
-    expect(chooseTargetPid(80, [listener(80, 12), listener(80, 11)], table)).toEqual({ pid: 11, note: 'several processes listen on port 80: 11, 12; using 11' });
+    expect(chooseTargetPid(80, [listener(80, 12), listener(80, 11)], table)).toEqual({
+      pid: 11,
+      note: 'several processes listen on port 80: 11, 12; using 11',
+    });
   });
 });

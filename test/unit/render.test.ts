@@ -60,8 +60,11 @@ function xmlProblems(xml: string): string[] {
 describe('golden Markdown', () => {
   it('the failing fixture with the known-issue allowlist renders exactly as the golden file', async () => {
     const res = await renderPipeline(fixture('fail'), {
-      jsonOut: path.join(tmp, 'fail.json'), mdOut: path.join(tmp, 'fail.md'), junitOut: path.join(tmp, 'fail.xml'),
-      allowlist: knownIssues, nowMs: NOW,
+      jsonOut: path.join(tmp, 'fail.json'),
+      mdOut: path.join(tmp, 'fail.md'),
+      junitOut: path.join(tmp, 'fail.xml'),
+      allowlist: knownIssues,
+      nowMs: NOW,
     });
     expect(res.verdict.status).toBe('fail');
     expect(res.exitCode).toBe(1);
@@ -92,11 +95,20 @@ describe('renderPipeline', () => {
     expect(strict.verdict.blockingSeverity).toBe('p1');
     const again = await renderPipeline(strict.report, { jsonOut: path.join(tmp, 's2.json'), mdOut: path.join(tmp, 's2.md') });
     expect(again.verdict.blockingSeverity).toBe('p1');
-    expect(again.verdict.reasons.filter((x) => x.rule === 'classification-blocking').map((x) => x.id).sort()).toEqual(['check:chaos_bad_config', 'signature:fatal_crash', 'signature:upstream_unreachable']);
+    expect(
+      again.verdict.reasons
+        .filter((x) => x.rule === 'classification-blocking')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['check:chaos_bad_config', 'signature:fatal_crash', 'signature:upstream_unreachable']);
   });
 
   it('persists internal errors so the report says fail, also after a re-render', async () => {
-    const first = await renderPipeline(fixture('pass'), { jsonOut: path.join(tmp, 'i.json'), mdOut: path.join(tmp, 'i.md'), internalErrors: ['scanner crashed: EIO'] });
+    const first = await renderPipeline(fixture('pass'), {
+      jsonOut: path.join(tmp, 'i.json'),
+      mdOut: path.join(tmp, 'i.md'),
+      internalErrors: ['scanner crashed: EIO'],
+    });
     expect(first.verdict.status).toBe('fail');
     expect(first.report.metadata?.internalErrors).toEqual(['scanner crashed: EIO']);
     const second = await renderPipeline(first.report, { jsonOut: path.join(tmp, 'i2.json'), mdOut: path.join(tmp, 'i2.md') });
@@ -132,7 +144,9 @@ describe('renderPipeline', () => {
 
   it('rejects an invalid in-memory report as an internal error (exit 1 path), writing nothing', async () => {
     const bad = { ...fixture('pass'), lane: 'prod' } as unknown as HuntReportV1;
-    await expect(renderPipeline(bad, { jsonOut: path.join(tmp, 'bad.json'), mdOut: path.join(tmp, 'bad.md') })).rejects.toThrow(/not a valid HuntReportV1: \/lane/);
+    await expect(renderPipeline(bad, { jsonOut: path.join(tmp, 'bad.json'), mdOut: path.join(tmp, 'bad.md') })).rejects.toThrow(
+      /not a valid HuntReportV1: \/lane/,
+    );
     expect(existsSync(path.join(tmp, 'bad.json'))).toBe(false);
   });
 });

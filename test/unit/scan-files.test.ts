@@ -30,7 +30,7 @@ afterAll(async () => {
 /** A time-ordered log of `lines` lines from `from` to `to`, with signatures and stack traces sprinkled in. */
 function orderedLog(lines: number, from: number, to: number, seed = 1): Buffer {
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const out: string[] = [];
   for (let i = 0; i < lines; i++) {
     const ts = new Date(Math.floor(from + ((to - from) * i) / lines)).toISOString();
@@ -52,7 +52,14 @@ function opts(win: [number, number], extra: Partial<ScanOptions> = {}): ScanOpti
   return { windowStartMs: win[0], windowEndMs: win[1], redact: noRedaction, ...extra };
 }
 
-const refOpts = (win: [number, number]) => ({ ts: { format: 'iso' as const }, windowStartMs: win[0], windowEndMs: win[1], tsCapBytes: 16384, sampleBytes: 2000, maxSamples: 3 });
+const refOpts = (win: [number, number]) => ({
+  ts: { format: 'iso' as const },
+  windowStartMs: win[0],
+  windowEndMs: win[1],
+  tsCapBytes: 16384,
+  sampleBytes: 2000,
+  maxSamples: 3,
+});
 
 describe('rotation and gzip', () => {
   it('reads x.log.3.gz, x.log.2.gz, x.log.1, x.log oldest first, gzip streamed; rotated:false reads only the live file', async () => {
@@ -128,7 +135,9 @@ describe('window-only seek', () => {
     const size = full.sources[0].bytesRead;
     expect(seek.sources[0].seeked).toBe(true);
     expect(seek.sources[0].bytesRead).toBeLessThan(size / 10);
-    expect(seek.signatures.map((s) => [s.countWindow, s.firstSeen, s.lastSeen, s.samples])).toEqual(full.signatures.map((s) => [s.countWindow, s.firstSeen, s.lastSeen, s.samples]));
+    expect(seek.signatures.map((s) => [s.countWindow, s.firstSeen, s.lastSeen, s.samples])).toEqual(
+      full.signatures.map((s) => [s.countWindow, s.firstSeen, s.lastSeen, s.samples]),
+    );
     expect(full.signatures.some((s) => s.countWindow > 0)).toBe(true);
   });
 
@@ -165,9 +174,15 @@ describe('parallel ranges and long lines', () => {
     const data = orderedLog(60_000, END - 10 * DAY, END, 9);
     const file = await put('par/app.log', data);
     const win: [number, number] = [END - 5 * DAY, END - 2 * DAY];
-    const par = await scanSignatures([{ source: 'app', path: file, rotated: false }], sigs(), opts(win, { tuning: { workers: 2, rangeBytes: 97_003, wordFilterMinBytes: 0 } }));
+    const par = await scanSignatures(
+      [{ source: 'app', path: file, rotated: false }],
+      sigs(),
+      opts(win, { tuning: { workers: 2, rangeBytes: 97_003, wordFilterMinBytes: 0 } }),
+    );
     const ref = referenceScan([data], sigs(), refOpts(win));
-    expect(par.signatures.map((s) => [s.countTotal, s.countWindow, s.firstSeen, s.lastSeen])).toEqual(ref.sigs.map((s) => [s.countTotal, s.countWindow, s.firstSeen, s.lastSeen]));
+    expect(par.signatures.map((s) => [s.countTotal, s.countWindow, s.firstSeen, s.lastSeen])).toEqual(
+      ref.sigs.map((s) => [s.countTotal, s.countWindow, s.firstSeen, s.lastSeen]),
+    );
     expect(par.signatures.map((s) => s.samples)).toEqual(ref.sigs.map((s) => s.samples));
     expect(par.sources[0]).toMatchObject({ linesTotal: ref.lines, linesWithoutTimestamp: ref.linesNoTs });
   });

@@ -14,11 +14,11 @@ const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/log
 const at = (hms: string): number => Date.parse(`2024-03-10T${hms}Z`);
 
 async function scan1(src: Partial<ScanSource> & { path: string }, pattern: string, win: [string, string], regex = false) {
-  const r = await scanSignatures(
-    [{ source: 'app', rotated: false, ...src }],
-    [{ name: 'sig', source: 'app', pattern, regex }],
-    { windowStartMs: at(win[0]), windowEndMs: at(win[1]), redact: createRedactor() },
-  );
+  const r = await scanSignatures([{ source: 'app', rotated: false, ...src }], [{ name: 'sig', source: 'app', pattern, regex }], {
+    windowStartMs: at(win[0]),
+    windowEndMs: at(win[1]),
+    redact: createRedactor(),
+  });
   return { sig: r.signatures[0], info: r.sources[0] };
 }
 
@@ -70,7 +70,10 @@ describe('JSON lines', () => {
   });
 
   it('reads a nested field at the path the source names, wherever it sits in the object', async () => {
-    const { sig } = await scan1({ path: fixture('json-nested.log'), timestamp: { format: 'json', field: '_meta.date' } }, 'EADDRINUSE', ['12:00:05.250', '13:00:00']);
+    const { sig } = await scan1({ path: fixture('json-nested.log'), timestamp: { format: 'json', field: '_meta.date' } }, 'EADDRINUSE', [
+      '12:00:05.250',
+      '13:00:00',
+    ]);
     expect(sig).toMatchObject({ countTotal: 3, countWindow: 2, firstSeen: '2024-03-10T12:00:05.250Z' });
   });
 
@@ -90,7 +93,10 @@ describe('epoch milliseconds and overrides', () => {
   });
 
   it('uses the first capture group of a per-source regex', async () => {
-    const { sig, info } = await scan1({ path: fixture('custom.log'), timestamp: { format: 'regex', regex: 't=(\\S+)' } }, 'rate limit exceeded', ['12:00:02', '12:00:02']);
+    const { sig, info } = await scan1({ path: fixture('custom.log'), timestamp: { format: 'regex', regex: 't=(\\S+)' } }, 'rate limit exceeded', [
+      '12:00:02',
+      '12:00:02',
+    ]);
     expect(info).toMatchObject({ timestampFormat: 'regex', linesWithoutTimestamp: 1 });
     expect(sig).toMatchObject({ countTotal: 2, countWindow: 2 });
   });

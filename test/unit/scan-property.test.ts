@@ -90,7 +90,10 @@ function render(lines: LineSpec[], format: 'iso' | 'json' | 'epoch-ms', ordered:
     else if (l.kind === 'bad') head = format === 'iso' ? '2024-13-01T00:00:00Z ' : '12345 ';
     let line: Buffer;
     if (format === 'json' && l.kind === 'ts') {
-      const msg = body.toString('latin1').replace(/[^\x20-\x7e]/g, '?').slice(0, 40); // whole line within tsCapBytes
+      const msg = body
+        .toString('latin1')
+        .replace(/[^\x20-\x7e]/g, '?')
+        .slice(0, 40); // whole line within tsCapBytes
       line = Buffer.from(JSON.stringify(l.variant % 2 ? { time: new Date(t).toISOString(), msg } : { _meta: { ts: t }, msg }), 'latin1');
     } else line = l.kind === 'empty' ? Buffer.alloc(0) : Buffer.concat([Buffer.from(head, 'latin1'), body]);
     parts.push(line, Buffer.from(l.crlf ? '\r\n' : '\n'));
@@ -122,7 +125,12 @@ function capped(s: string): string {
 function compare(got: ScanResult, ref: RefResult, opts: { samples: boolean; totals: boolean }): void {
   got.signatures.forEach((g, i) => {
     const r = ref.sigs[i];
-    expect({ name: g.name, w: g.countWindow, first: g.firstSeen, last: g.lastSeen }).toEqual({ name: g.name, w: r.countWindow, first: r.firstSeen, last: r.lastSeen });
+    expect({ name: g.name, w: g.countWindow, first: g.firstSeen, last: g.lastSeen }).toEqual({
+      name: g.name,
+      w: r.countWindow,
+      first: r.firstSeen,
+      last: r.lastSeen,
+    });
     if (opts.totals) expect({ name: g.name, total: g.countTotal }).toEqual({ name: g.name, total: r.countTotal });
     if (opts.samples) expect(g.samples).toEqual(r.samples.map(capped));
   });
@@ -133,7 +141,15 @@ function compare(got: ScanResult, ref: RefResult, opts: { samples: boolean; tota
 }
 
 let seq = 0;
-async function runCase(files: Buffer[], format: TsSpec & { format: 'iso' | 'json' | 'epoch-ms' }, sigs: ScanSignature[], win: [number, number], tuning: ScanTuning, totals: boolean, gzOldest: boolean) {
+async function runCase(
+  files: Buffer[],
+  format: TsSpec & { format: 'iso' | 'json' | 'epoch-ms' },
+  sigs: ScanSignature[],
+  win: [number, number],
+  tuning: ScanTuning,
+  totals: boolean,
+  gzOldest: boolean,
+) {
   const base = path.join(dir, `c${++seq}`, 'app.log');
   await mkdir(path.dirname(base), { recursive: true });
   for (let i = 0; i < files.length; i++) {
@@ -177,9 +193,18 @@ describe('scanner vs reference (property-based)', () => {
           // Windows that start/end exactly on a line's timestamp exercise the inclusive edges.
           const start = stamps.length ? stamps[Math.min(stamps.length - 1, Math.max(0, a))] : T0;
           const end = stamps.length && len < 150 ? stamps[Math.min(stamps.length - 1, Math.max(0, a) + len)] : start + len * 60_000;
-          const spec: TsSpec & { format: 'iso' | 'json' | 'epoch-ms' } = format === 'json' ? { format: 'json', field: fileLines[0]?.[0]?.variant % 2 ? 'time' : '_meta.ts' } : { format };
+          const spec: TsSpec & { format: 'iso' | 'json' | 'epoch-ms' } =
+            format === 'json' ? { format: 'json', field: fileLines[0]?.[0]?.variant % 2 ? 'time' : '_meta.ts' } : { format };
           const sigs = sigsFor(pick, format !== 'json');
-          const { got, ref, fits } = await runCase(rendered.map((r) => r.bytes), spec, sigs, [start, Math.max(start, end)], tuning, true, gz);
+          const { got, ref, fits } = await runCase(
+            rendered.map((r) => r.bytes),
+            spec,
+            sigs,
+            [start, Math.max(start, end)],
+            tuning,
+            true,
+            gz,
+          );
           compare(got, ref, { samples: fits, totals: true });
         },
       ),

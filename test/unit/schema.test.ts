@@ -25,7 +25,19 @@ describe('schemas/hunt-config.schema.json', () => {
 describe('test/fixtures/contract: the strict copy of the original contract', () => {
   const strict = JSON.parse(read('../fixtures/contract/hunt-report-v1.strict.schema.json'));
   it("has exactly the design's keys, required fields and closed objects", () => {
-    expect(Object.keys(strict.properties)).toEqual(['version', 'release', 'runId', 'lane', 'startedAt', 'endedAt', 'checks', 'signatures', 'classification', 'upstreamLinks', 'metadata']);
+    expect(Object.keys(strict.properties)).toEqual([
+      'version',
+      'release',
+      'runId',
+      'lane',
+      'startedAt',
+      'endedAt',
+      'checks',
+      'signatures',
+      'classification',
+      'upstreamLinks',
+      'metadata',
+    ]);
     expect(strict.required).toEqual(Object.keys(strict.properties).filter((k) => k !== 'metadata'));
     const { check, signature, classification } = strict.$defs;
     expect(check.required).toEqual(['id', 'title', 'status', 'summary', 'startedAt', 'endedAt', 'durationMs']);
@@ -35,7 +47,13 @@ describe('test/fixtures/contract: the strict copy of the original contract', () 
     expect(signature.properties.windowMinutes.minimum).toBe(1);
     expect(classification.required).toEqual(['id', 'category', 'severity', 'status', 'summary']);
     expect(Object.keys(classification.properties).filter((k) => !classification.required.includes(k))).toEqual([
-      'reproSteps', 'expected', 'actual', 'affectedVersions', 'suggestedFix', 'issueUrl', 'prUrl',
+      'reproSteps',
+      'expected',
+      'actual',
+      'affectedVersions',
+      'suggestedFix',
+      'issueUrl',
+      'prUrl',
     ]);
     for (const o of [strict, check, signature, classification]) expect(o.additionalProperties).toBe(false);
   });

@@ -87,7 +87,12 @@ describe('supervisor (real processes)', () => {
     const [parent, worker, escaped] = await pidsFromOutput();
     expect(parent).toBe(s.pid);
     expect(await eventually(async () => (await s.live()).length === 3)).toBe(true);
-    expect(s.seen().map((p) => p.pid).sort((a, b) => a - b)).toEqual([parent, worker, escaped].sort((a, b) => a - b));
+    expect(
+      s
+        .seen()
+        .map((p) => p.pid)
+        .sort((a, b) => a - b),
+    ).toEqual([parent, worker, escaped].sort((a, b) => a - b));
     // the root exits by itself on SIGTERM: the setsid child survives it and is re-parented
     await s.signal('SIGTERM', 'root');
     expect((await s.waitExit(5000))?.exitCode).toBe(0);
@@ -120,7 +125,13 @@ describe('supervisor (real processes)', () => {
   });
 
   it('reports a spawn failure instead of throwing', async () => {
-    const s = supervise({ command: ['/nonexistent/hunt-no-such-binary'], cwd: dir, env: { PATH: '' }, stdoutFile: path.join(dir, 'x.out'), stderrFile: path.join(dir, 'x.err') });
+    const s = supervise({
+      command: ['/nonexistent/hunt-no-such-binary'],
+      cwd: dir,
+      env: { PATH: '' },
+      stdoutFile: path.join(dir, 'x.out'),
+      stderrFile: path.join(dir, 'x.err'),
+    });
     const exit = await s.exited;
     expect(exit.spawnError).toMatch(/ENOENT/);
     expect(s.running()).toBe(false);
@@ -147,8 +158,26 @@ describe('supervisor (real processes)', () => {
 });
 
 describe('tree identity (pure)', () => {
-  const row = (pid: number, ppid: number, uptimeSec: number | null, name = 'node', pgid = pid): ProcInfo => ({ pid, ppid, pgid, rssKb: 0, uptimeSec, name, command: name, state: 'S' });
-  const tracked = (pid: number, startKey: number | null, name = 'node'): TrackedProc => ({ pid, ppid: 1, pgid: pid, name, command: name, startKey, firstSeenMs: 0, lastSeenMs: 0 });
+  const row = (pid: number, ppid: number, uptimeSec: number | null, name = 'node', pgid = pid): ProcInfo => ({
+    pid,
+    ppid,
+    pgid,
+    rssKb: 0,
+    uptimeSec,
+    name,
+    command: name,
+    state: 'S',
+  });
+  const tracked = (pid: number, startKey: number | null, name = 'node'): TrackedProc => ({
+    pid,
+    ppid: 1,
+    pgid: pid,
+    name,
+    command: name,
+    startKey,
+    firstSeenMs: 0,
+    lastSeenMs: 0,
+  });
   it('a recycled pid (later start time) is not the tracked process', () => {
     const now = 1_000_000_000;
     expect(sameProcess(row(5, 1, 10), tracked(5, 1_000_000 - 10), now)).toBe(true);
@@ -158,7 +187,10 @@ describe('tree identity (pure)', () => {
   it('live = running root + remembered processes + their descendants; never the root after it exited', () => {
     const now = 1_000_000_000;
     const table = [row(10, 1, 5), row(11, 10, 5, 'node', 10), row(20, 1, 5), row(21, 20, 1), row(30, 1, 5)];
-    const t = new Map([[10, tracked(10, null)], [20, tracked(20, 1_000_000 - 5)]]);
+    const t = new Map([
+      [10, tracked(10, null)],
+      [20, tracked(20, 1_000_000 - 5)],
+    ]);
     expect(trackedLive(10, t, table, true, now).map((p) => p.pid)).toEqual([10, 11, 20, 21]);
     expect(trackedLive(10, t, table, false, now).map((p) => p.pid)).toEqual([20, 21]);
     // a table read before the root appeared still counts the running root as part of its tree

@@ -16,8 +16,17 @@ function cls(id: string, severity: Severity, status: ClassificationStatus): Clas
 
 function report(checks: Check[], classification: Classification[] = [], metadata?: Record<string, unknown>): HuntReportV1 {
   return {
-    version: '1', release: '1.0.0', runId: 'r1', lane: 'prod-observe', startedAt: T, endedAt: T,
-    checks, signatures: [], classification, upstreamLinks: [], ...(metadata ? { metadata } : {}),
+    version: '1',
+    release: '1.0.0',
+    runId: 'r1',
+    lane: 'prod-observe',
+    startedAt: T,
+    endedAt: T,
+    checks,
+    signatures: [],
+    classification,
+    upstreamLinks: [],
+    ...(metadata ? { metadata } : {}),
   };
 }
 
@@ -86,10 +95,14 @@ describe('computeVerdict: the design rules', () => {
   });
 
   it('lists fail causes first, then by rule order and id, whatever the input order', () => {
-    const v = computeVerdict(
-      report([check('z', 'warn'), check('b', 'fail'), check('a', 'fail')], [cls('k', 'p2', 'known'), cls('n', 'p0', 'new')]),
-    );
-    expect(v.reasons.map((r) => `${r.rule}:${r.id}`)).toEqual(['check-fail:a', 'check-fail:b', 'classification-blocking:n', 'check-warn:z', 'classification-known:k']);
+    const v = computeVerdict(report([check('z', 'warn'), check('b', 'fail'), check('a', 'fail')], [cls('k', 'p2', 'known'), cls('n', 'p0', 'new')]));
+    expect(v.reasons.map((r) => `${r.rule}:${r.id}`)).toEqual([
+      'check-fail:a',
+      'check-fail:b',
+      'classification-blocking:n',
+      'check-warn:z',
+      'classification-known:k',
+    ]);
   });
 
   it('keeps every reason on one line', () => {

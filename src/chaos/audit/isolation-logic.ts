@@ -34,7 +34,8 @@ export function diffListings(place: PlaceKind, before: Listing, after: Listing):
   for (const [p, a] of after) {
     const b = before.get(p);
     if (!b) out.push({ place, path: p, change: 'added', kind: a.kind });
-    else if (a.kind === 'file' && (a.mtimeMs !== b.mtimeMs || a.size !== b.size)) out.push({ place, path: p, change: 'changed', kind: a.kind, prevSize: b.size });
+    else if (a.kind === 'file' && (a.mtimeMs !== b.mtimeMs || a.size !== b.size))
+      out.push({ place, path: p, change: 'changed', kind: a.kind, prevSize: b.size });
   }
   // something vanishing from /tmp is other tools cleaning up; from a home or a working directory it is damage
   if (place !== 'tmp') for (const [p, b] of before) if (!after.has(p)) out.push({ place, path: p, change: 'removed', kind: b.kind });

@@ -9,7 +9,18 @@
 import { fstatSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { attribute, diffListings, levelOf, type Attribution, type AttributionContext, type Change, type EntryStat, type Listing, type PlaceKind, type UnattributedPolicy } from './isolation-logic.js';
+import {
+  attribute,
+  diffListings,
+  levelOf,
+  type Attribution,
+  type AttributionContext,
+  type Change,
+  type EntryStat,
+  type Listing,
+  type PlaceKind,
+  type UnattributedPolicy,
+} from './isolation-logic.js';
 
 export interface Place {
   kind: PlaceKind;

@@ -26,7 +26,11 @@ export interface OrphanAudit {
 
 /** Pure: one evidence line for an orphan. */
 export function describeOrphan(o: Orphan): string {
-  const why = { tree: 'still alive from the target tree', escaped: 'escaped the tree (found by the sandbox path in its environment)', listener: 'still listening on the scenario port' }[o.how];
+  const why = {
+    tree: 'still alive from the target tree',
+    escaped: 'escaped the tree (found by the sandbox path in its environment)',
+    listener: 'still listening on the scenario port',
+  }[o.how];
   return `orphan: pid ${o.pid ?? '?'} ${why}: ${o.command.slice(0, 160)}`;
 }
 
@@ -38,7 +42,8 @@ export async function auditOrphans(lane: Lane, opts: { excludePids?: number[] } 
   for (const t of lane.targets) {
     for (const p of await t.sup.live(table)) if (!exclude.has(p.pid)) found.set(p.pid, { pid: p.pid, command: p.command, how: 'tree' });
   }
-  for (const p of await processesWithEnv(lane.sandbox.root)) if (!exclude.has(p.pid) && !found.has(p.pid)) found.set(p.pid, { pid: p.pid, command: p.command, how: 'escaped' });
+  for (const p of await processesWithEnv(lane.sandbox.root))
+    if (!exclude.has(p.pid) && !found.has(p.pid)) found.set(p.pid, { pid: p.pid, command: p.command, how: 'escaped' });
   for (const l of (await scanListeners(lane.port)).listeners) {
     if (l.pid !== null && exclude.has(l.pid)) continue;
     const key = l.pid ?? `${l.address}:${l.port}`;

@@ -32,7 +32,13 @@ export class FaultProxy {
   private faults: FaultState = {};
   private boundPort = 0;
   private readonly counters = {
-    accepted: 0, forwarded: 0, resets: 0, blackholed: 0, upstreamErrors: 0, up: { bytes: 0 }, down: { bytes: 0 },
+    accepted: 0,
+    forwarded: 0,
+    resets: 0,
+    blackholed: 0,
+    upstreamErrors: 0,
+    up: { bytes: 0 },
+    down: { bytes: 0 },
   };
 
   private constructor(private readonly opts: Required<Omit<FaultProxyOptions, 'port'>> & { port: number }) {}
@@ -41,7 +47,8 @@ export class FaultProxy {
   static async start(o: FaultProxyOptions): Promise<FaultProxy> {
     const host = o.host ?? '127.0.0.1';
     const upstreamHost = o.upstreamHost ?? '127.0.0.1';
-    for (const h of [host, upstreamHost]) if (!LOOPBACK.has(h)) throw new UsageError(`fault proxy: ${h} is not a loopback address`, { hint: 'use 127.0.0.1 or ::1' });
+    for (const h of [host, upstreamHost])
+      if (!LOOPBACK.has(h)) throw new UsageError(`fault proxy: ${h} is not a loopback address`, { hint: 'use 127.0.0.1 or ::1' });
     const proxy = new FaultProxy({ host, upstreamHost, upstreamPort: o.upstreamPort, port: o.port ?? 0, random: o.random ?? Math.random });
     await proxy.listen(o.port ?? 0);
     return proxy;
@@ -80,7 +87,17 @@ export class FaultProxy {
 
   stats(): ProxyStats {
     const c = this.counters;
-    return { accepted: c.accepted, forwarded: c.forwarded, resets: c.resets, blackholed: c.blackholed, upstreamErrors: c.upstreamErrors, bytesUp: c.up.bytes, bytesDown: c.down.bytes, active: this.conns.size, listening: this.server !== null };
+    return {
+      accepted: c.accepted,
+      forwarded: c.forwarded,
+      resets: c.resets,
+      blackholed: c.blackholed,
+      upstreamErrors: c.upstreamErrors,
+      bytesUp: c.up.bytes,
+      bytesDown: c.down.bytes,
+      active: this.conns.size,
+      listening: this.server !== null,
+    };
   }
 
   /** Closes the listener and every connection. */

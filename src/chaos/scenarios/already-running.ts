@@ -8,13 +8,18 @@ export const alreadyRunning: ScenarioDef = {
   title: 'second instance while running',
   expected: (cfg) =>
     `a second start exits non-zero within ${cfg.alreadyRunning.deadlineMs} ms${cfg.alreadyRunning.messagePattern ? ` with a message matching /${cfg.alreadyRunning.messagePattern}/` : ''}; the first instance stays healthy and is the only listener`,
-  suggestedFix: 'take an exclusive lock (pid file created with O_EXCL, checked for liveness) before binding, and exit non-zero with a clear message when a live instance holds it',
+  suggestedFix:
+    'take an exclusive lock (pid file created with O_EXCL, checked for liveness) before binding, and exit non-zero with a clear message when a live instance holds it',
   async run({ cfg, lane, rec }) {
     const first = await startReady(lane, rec, 'first');
     if (!first) return;
     const firstPids = new Set((await first.sup.live()).map((p) => p.pid));
     const second = lane.start('second');
-    await expectFastFailure(lane, second, rec, { deadlineMs: cfg.alreadyRunning.deadlineMs, pattern: cfg.alreadyRunning.messagePattern, what: 'second instance' });
+    await expectFastFailure(lane, second, rec, {
+      deadlineMs: cfg.alreadyRunning.deadlineMs,
+      pattern: cfg.alreadyRunning.messagePattern,
+      what: 'second instance',
+    });
     if (!first.sup.running()) {
       rec.fail('crash', `the first instance died while the second started (${JSON.stringify(first.sup.exitInfo())})`);
       return;

@@ -18,6 +18,11 @@ export const badConfig: ScenarioDef = {
     await writeFileAtomic(file, cfg.badConfig.content); // the sandbox copy only, never the production file
     rec.add(`wrote ${JSON.stringify(cfg.badConfig.content.slice(0, 80))} to the sandbox config copy ${file}`);
     const t = lane.start('bad-config');
-    await expectFastFailure(lane, t, rec, { deadlineMs: cfg.badConfig.deadlineMs, pattern: cfg.badConfig.messagePattern, what: 'start with a corrupt config', watchPort: true });
+    await expectFastFailure(lane, t, rec, {
+      deadlineMs: cfg.badConfig.deadlineMs,
+      pattern: cfg.badConfig.messagePattern,
+      what: 'start with a corrupt config',
+      watchPort: true,
+    });
   },
 };

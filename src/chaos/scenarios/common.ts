@@ -67,7 +67,13 @@ export async function expectFastFailure(
 }
 
 /** Starts-and-waits that must succeed; records a behaviour finding (with evidence) when it does not. */
-export async function startReady(lane: Lane, rec: Recorder, label: string, timeoutMs?: number, env?: Record<string, string | undefined>): Promise<Target | null> {
+export async function startReady(
+  lane: Lane,
+  rec: Recorder,
+  label: string,
+  timeoutMs?: number,
+  env?: Record<string, string | undefined>,
+): Promise<Target | null> {
   const t = lane.start(label, env);
   const r = await lane.waitReady(t, timeoutMs);
   if (r.ready) {

@@ -7,7 +7,8 @@ import { startReady } from './common.js';
 export const crashRecovery: ScenarioDef = {
   name: 'crash-recovery',
   title: 'restart after a crash',
-  expected: (cfg) => `after SIGKILL of the running target a new start is ready within ${cfg.crashRecovery.deadlineMs} ms (stale lock reclaimed), with exactly one instance and one listener`,
+  expected: (cfg) =>
+    `after SIGKILL of the running target a new start is ready within ${cfg.crashRecovery.deadlineMs} ms (stale lock reclaimed), with exactly one instance and one listener`,
   suggestedFix: 'on startup, check whether the pid in an existing lock is alive; reclaim the lock when it is not instead of refusing to start',
   async run({ cfg, lane, rec }) {
     const first = await startReady(lane, rec, 'first');

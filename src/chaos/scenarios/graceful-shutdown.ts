@@ -11,8 +11,10 @@ import { exitStatus, startReady, within } from './common.js';
 export const gracefulShutdown: ScenarioDef = {
   name: 'graceful-shutdown',
   title: 'graceful shutdown',
-  expected: (cfg) => `SIGTERM ends the target within ${cfg.gracefulShutdown.deadlineMs} ms with exit status ${cfg.gracefulShutdown.exitCodes.join(' or ')}, the port is released and no descendant survives`,
-  suggestedFix: 'on SIGTERM stop accepting, end every child (and wait for it), close the listener, remove the lock and exit 0 within the deadline; never start helpers in their own session',
+  expected: (cfg) =>
+    `SIGTERM ends the target within ${cfg.gracefulShutdown.deadlineMs} ms with exit status ${cfg.gracefulShutdown.exitCodes.join(' or ')}, the port is released and no descendant survives`,
+  suggestedFix:
+    'on SIGTERM stop accepting, end every child (and wait for it), close the listener, remove the lock and exit 0 within the deadline; never start helpers in their own session',
   async run({ cfg, lane, rec }) {
     const gs = cfg.gracefulShutdown;
     const t = await startReady(lane, rec, 'target');
@@ -33,7 +35,8 @@ export const gracefulShutdown: ScenarioDef = {
     rec.timing('exit_after_sigterm', ms);
     for (const line of await lane.exitEvidence(t, sentAt)) rec.add(line);
     const status = exitStatus(exit);
-    if (status === null || !gs.exitCodes.includes(status)) rec.fail('behaviour', `${describeExit(exit)} (status ${status}) after SIGTERM, expected ${gs.exitCodes.join(' or ')}`);
+    if (status === null || !gs.exitCodes.includes(status))
+      rec.fail('behaviour', `${describeExit(exit)} (status ${status}) after SIGTERM, expected ${gs.exitCodes.join(' or ')}`);
     const released = await within(1000, async () => !(await isPortOpen(lane.port, lane.spec.host, 200)), 50);
     if (released === null) rec.fail('behaviour', `port ${lane.port} still bound after the target exited: ${listenerList(await lane.portListeners())}`);
     const gone = await within(1000, async () => (await t.sup.live()).length === 0, 50);

@@ -13,7 +13,8 @@ export const missingEnv: ScenarioDef = {
   title: 'missing environment',
   expected: (cfg) =>
     `without a required env var the target exits non-zero within ${cfg.missingEnv.deadlineMs} ms${cfg.missingEnv.messagePattern ? ` with a message matching /${cfg.missingEnv.messagePattern}/` : ' naming the variable'} and never serves; with a stripped PATH it starts or fails fast with a message, never hangs`,
-  suggestedFix: 'validate the environment first thing at startup: name every missing variable in one message on stderr and exit non-zero; never wait for it to appear',
+  suggestedFix:
+    'validate the environment first thing at startup: name every missing variable in one message on stderr and exit non-zero; never wait for it to appear',
   async run({ cfg, lane, rec }) {
     const deadlineMs = cfg.missingEnv.deadlineMs;
     const grace = cfg.gracefulShutdown.deadlineMs;
@@ -28,7 +29,8 @@ export const missingEnv: ScenarioDef = {
       for (const line of await lane.exitEvidence(noPath)) rec.add(line);
     } else if (r.exit.spawnError || exitStatus(r.exit) !== 0) {
       const out = await lane.outputText(noPath);
-      if (!r.exit.spawnError && !`${out.stderr}${out.stdout}${out.logs}`.trim()) rec.warn('message', `stripped PATH: ${describeExit(r.exit)} without any message`);
+      if (!r.exit.spawnError && !`${out.stderr}${out.stdout}${out.logs}`.trim())
+        rec.warn('message', `stripped PATH: ${describeExit(r.exit)} without any message`);
       else rec.note(`stripped PATH: ${describeExit(r.exit)} after ${r.ms} ms`);
       for (const line of await lane.exitEvidence(noPath, noPath.sup.startedAtMs)) rec.add(line);
     } else {
@@ -41,7 +43,13 @@ export const missingEnv: ScenarioDef = {
     if (!required.length) rec.note('the profile lists no required env vars (target.requiredEnv)');
     for (const name of required) {
       const t = lane.start(`no-${name}`, { [name]: undefined });
-      await expectFastFailure(lane, t, rec, { deadlineMs, pattern: cfg.missingEnv.messagePattern, what: `without ${name}`, watchPort: true, mustMention: name });
+      await expectFastFailure(lane, t, rec, {
+        deadlineMs,
+        pattern: cfg.missingEnv.messagePattern,
+        what: `without ${name}`,
+        watchPort: true,
+        mustMention: name,
+      });
       await stopQuietly(t, grace);
     }
     rec.metadata.requiredEnv = required;

@@ -15,7 +15,8 @@ export const signalRestart: ScenarioDef = {
   title: 'reload signal',
   expected: (cfg) =>
     `after ${cfg.signalRestart.signal} the target keeps or regains its listener within ${cfg.signalRestart.deadlineMs} ms, stays healthy, keeps ${cfg.signalRestart.samePid ? 'the same pid' : 'serving under a new pid'} and opens no new listening socket`,
-  suggestedFix: 'handle the reload signal in place: reload configuration without exiting, re-use the existing listener, and never open extra (debug) listeners on reload',
+  suggestedFix:
+    'handle the reload signal in place: reload configuration without exiting, re-use the existing listener, and never open extra (debug) listeners on reload',
   async run({ cfg, lane, rec }) {
     const sc = cfg.signalRestart;
     if (!isSignalName(sc.signal)) {

@@ -19,12 +19,17 @@ export const transientNetwork: ScenarioDef = {
     const t = cfg.transientNetwork;
     return `during a ${t.faultMs} ms upstream outage (${t.fault}) health ${t.expectDegraded ? 'turns degraded' : 'stays ok'}; after it clears, health is ok again within ${t.recoveryDeadlineMs} ms; the process never exits`;
   },
-  suggestedFix: 'probe the upstream with a timeout and bounded backoff; report degraded while it fails and clear the state on the first success (never latch a failure)',
+  suggestedFix:
+    'probe the upstream with a timeout and bounded backoff; report degraded while it fails and clear the state on the first success (never latch a failure)',
   async run({ cfg, lane, rec }) {
     const tn = cfg.transientNetwork;
     const upstream = lane.upstreamUrl;
     if (!upstream || !lane.spec.healthUrl) {
-      rec.skip(!upstream ? 'the profile names no upstream (chaos.upstreamEnv or {upstreamUrl} in the start command)' : 'the profile has no target.healthUrl to observe degradation');
+      rec.skip(
+        !upstream
+          ? 'the profile names no upstream (chaos.upstreamEnv or {upstreamUrl} in the start command)'
+          : 'the profile has no target.healthUrl to observe degradation',
+      );
       return;
     }
     const u = new URL(upstream);
@@ -54,20 +59,26 @@ export const transientNetwork: ScenarioDef = {
       const stats = proxy.stats();
       await proxy.clear();
       const clearedAt = Date.now();
-      rec.add(`fault ${describeFaults(faultFor(tn.fault))} for ${clearedAt - faultAt} ms: health ${degradedAfter === null ? 'stayed ok' : `degraded after ${degradedAfter} ms (${worst})`}; proxy accepted ${stats.accepted}, reset ${stats.resets}, blackholed ${stats.blackholed}`);
+      rec.add(
+        `fault ${describeFaults(faultFor(tn.fault))} for ${clearedAt - faultAt} ms: health ${degradedAfter === null ? 'stayed ok' : `degraded after ${degradedAfter} ms (${worst})`}; proxy accepted ${stats.accepted}, reset ${stats.resets}, blackholed ${stats.blackholed}`,
+      );
       if (!t.sup.running()) {
         rec.fail('crash', `the target exited during the upstream outage (${JSON.stringify(t.sup.exitInfo())})`);
         for (const line of await lane.exitEvidence(t, faultAt)) rec.add(line);
         return;
       }
       if (tn.expectDegraded && degradedAfter === null) rec.fail('behaviour', `health stayed ok during a ${tn.faultMs} ms upstream outage (expected degraded)`);
-      if (!tn.expectDegraded && degradedAfter !== null) rec.fail('behaviour', `health degraded ${degradedAfter} ms into the outage (the profile expects it to stay ok)`);
+      if (!tn.expectDegraded && degradedAfter !== null)
+        rec.fail('behaviour', `health degraded ${degradedAfter} ms into the outage (the profile expects it to stay ok)`);
       if (degradedAfter !== null) rec.timing('degraded_after_fault', degradedAfter);
       const recovered = await within(tn.recoveryDeadlineMs, async () => Boolean((await lane.health())?.ok) || !t.sup.running(), 100);
       if (!t.sup.running()) rec.fail('crash', 'the target exited after the upstream came back');
       else if (recovered === null) {
         const h = await lane.health();
-        rec.fail('behaviour', `still unhealthy ${tn.recoveryDeadlineMs} ms after the upstream came back (${h?.statusCode ?? h?.error} ${h?.body?.slice(0, 200) ?? ''})`);
+        rec.fail(
+          'behaviour',
+          `still unhealthy ${tn.recoveryDeadlineMs} ms after the upstream came back (${h?.statusCode ?? h?.error} ${h?.body?.slice(0, 200) ?? ''})`,
+        );
       } else {
         rec.timing('recovered_after_clear', recovered);
         rec.note(`${degradedAfter === null ? 'stayed ok' : `degraded after ${degradedAfter} ms`}, recovered ${recovered} ms after the outage`);

@@ -61,7 +61,13 @@ export async function run(opts: Record<string, unknown>, ctx: RunContext): Promi
   }
 
   if (ctx.json) {
-    const out = { output: file, label, takenAt: snapshot.takenAt, target: { name: snapshot.target.name, port: snapshot.target.port, pid: snapshot.process.pid }, summary: snapshot.summary };
+    const out = {
+      output: file,
+      label,
+      takenAt: snapshot.takenAt,
+      target: { name: snapshot.target.name, port: snapshot.target.port, pid: snapshot.process.pid },
+      summary: snapshot.summary,
+    };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
     process.stdout.write(`${summaryLines(snapshot, file).join('\n')}\n`);

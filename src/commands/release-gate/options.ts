@@ -48,7 +48,8 @@ export function resumeFlags(opts: Record<string, unknown>, cwd: string): { outDi
   const accept = (opts.acceptStep as string[] | undefined) ?? [];
   const resume = str(opts, 'resume', '--resume');
   if (!resume) {
-    if (accept.length) throw new UsageError('--accept-step only makes sense with --resume <out-dir>', { hint: 'hunt release-gate --resume <out-dir> --accept-step <step>' });
+    if (accept.length)
+      throw new UsageError('--accept-step only makes sense with --resume <out-dir>', { hint: 'hunt release-gate --resume <out-dir> --accept-step <step>' });
     return null;
   }
   const extra = Object.keys(opts).filter((k) => !RESUME_OK.has(k) && opts[k] !== undefined);
@@ -66,7 +67,9 @@ export function parseGateFlags(opts: Record<string, unknown>, cwd: string, nowMs
   const demo = opts.demo === true;
   const release = str(opts, 'release', '--release');
   if (!release && !demo) {
-    throw new UsageError('--release <label> is required: the release you are gating (e.g. --release 2026.11.1)', { hint: 'or try the bundled sample gateway: hunt release-gate --demo' });
+    throw new UsageError('--release <label> is required: the release you are gating (e.g. --release 2026.11.1)', {
+      hint: 'or try the bundled sample gateway: hunt release-gate --demo',
+    });
   }
   const runId = str(opts, 'runId', '--run-id');
   if (runId !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(runId)) throw new UsageError(`--run-id: "${runId}" may only contain letters, digits and _ . : -`);
@@ -74,9 +77,17 @@ export function parseGateFlags(opts: Record<string, unknown>, cwd: string, nowMs
   const scenariosRaw = str(opts, 'scenarios', '--scenarios');
   let scenarios: string[] | null = null;
   if (scenariosRaw !== undefined) {
-    scenarios = [...new Set(scenariosRaw.split(',').map((s) => s.trim()).filter(Boolean))];
+    scenarios = [
+      ...new Set(
+        scenariosRaw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ];
     const unknown = scenarios.filter((s) => !(allScenarios as readonly string[]).includes(s));
-    if (unknown.length || !scenarios.length) throw new UsageError(`--scenarios: unknown scenario(s) ${unknown.join(', ') || '(none given)'}`, { hint: `choose from ${allScenarios.join(', ')}` });
+    if (unknown.length || !scenarios.length)
+      throw new UsageError(`--scenarios: unknown scenario(s) ${unknown.join(', ') || '(none given)'}`, { hint: `choose from ${allScenarios.join(', ')}` });
   }
   const expectVersion = str(opts, 'expectVersion', '--expect-version') ?? null;
   const allowlistOpt = opts.allowlist;

@@ -28,11 +28,27 @@ export function printResult(gate: GateContext, report: HuntReportV1, json: boole
     journal: path.join(out, JOURNAL_FILE),
   };
   const counts = {
-    checks: count(report.checks.map((c) => c.status), ['pass', 'warn', 'fail', 'skip'] as const),
-    classification: count(report.classification.map((c) => c.status), ['new', 'known', 'regressed', 'resolved'] as const),
+    checks: count(
+      report.checks.map((c) => c.status),
+      ['pass', 'warn', 'fail', 'skip'] as const,
+    ),
+    classification: count(
+      report.classification.map((c) => c.status),
+      ['new', 'known', 'regressed', 'resolved'] as const,
+    ),
   };
   if (json) {
-    const obj = { verdict: verdict.status, exitCode, release: report.release, runId: report.runId, lane: report.lane, resumed, reasons: verdict.reasons, counts, paths };
+    const obj = {
+      verdict: verdict.status,
+      exitCode,
+      release: report.release,
+      runId: report.runId,
+      lane: report.lane,
+      resumed,
+      reasons: verdict.reasons,
+      counts,
+      paths,
+    };
     process.stdout.write(`${JSON.stringify(obj)}\n`);
     return exitCode;
   }

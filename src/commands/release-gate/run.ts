@@ -104,7 +104,9 @@ export async function run(opts: Record<string, unknown>, ctx: RunContext): Promi
         progress.info(`hunt release-gate: ${gate.opts.outDir} already finished; nothing to resume`);
         return printResult(gate, await readReport(gate.opts.outDir), ctx.json, true);
       }
-      progress.info(`hunt release-gate: resuming ${gate.opts.runId} (${r.plan.completed.length} step(s) done, re-running ${r.plan.rerun.map((x) => x.step).join(', ') || 'none'}${r.plan.accepted.length ? `, accepted ${r.plan.accepted.join(', ')}` : ''})`);
+      progress.info(
+        `hunt release-gate: resuming ${gate.opts.runId} (${r.plan.completed.length} step(s) done, re-running ${r.plan.rerun.map((x) => x.step).join(', ') || 'none'}${r.plan.accepted.length ? `, accepted ${r.plan.accepted.join(', ')}` : ''})`,
+      );
       await gate.journal.append({ t: 'resume', at: new Date().toISOString(), pid: process.pid });
     } else {
       const flags = parseGateFlags(opts, ctx.cwd, Date.now());

@@ -14,7 +14,9 @@ export const releaseGateSpec: CommandSpec = {
   configure: (cmd) =>
     cmd
       .option('--release <label>', 'the release being gated (required unless --demo or --resume)')
-      .addOption(new Option('--lane <lane>', 'report lane (default prod-observe; T3 always runs in its own sandbox lane)').choices(['prod-observe', 'staging-chaos']))
+      .addOption(
+        new Option('--lane <lane>', 'report lane (default prod-observe; T3 always runs in its own sandbox lane)').choices(['prod-observe', 'staging-chaos']),
+      )
       .option('--run-id <id>', 'run id for the report (default <release>-<UTC stamp>)')
       .option('--out-dir <dir>', 'where every artifact goes (default artifacts/hunt/release-gate-<UTC stamp>/)')
       .option('--window-minutes <n>', 'signature lookback window in minutes (default: the profile windowMinutes)')
@@ -33,7 +35,10 @@ export const releaseGateSpec: CommandSpec = {
       .addOption(new Option('--fail-on <level>', 'verdict that makes the exit code 1 (default fail)').choices(['fail', 'warn']))
       .option('--observe-seconds <n>', 'T4: observation window on health, in seconds (default 0: none)')
       .option('--scenarios <list>', "T3: comma-separated chaos scenarios (default: the profile's, else all)")
-      .option('--serial', 'run every step strictly one after another (tests and chaos scenarios one at a time, no overlap); slower, for debugging and benchmarks')
+      .option(
+        '--serial',
+        'run every step strictly one after another (tests and chaos scenarios one at a time, no overlap); slower, for debugging and benchmarks',
+      )
       .option('--resume <out-dir>', 'continue an interrupted gate from its journal (takes its options from there)')
       .option('--accept-step <id>', 'with --resume: vouch for an interrupted non-idempotent step (e.g. t1_restart) after verifying the target', collect)
       .option('--json', 'print one JSON object on stdout: verdict, reasons, counts, paths'),

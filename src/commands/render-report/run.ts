@@ -51,7 +51,14 @@ export async function run(opts: Record<string, unknown>, ctx: RunContext): Promi
   const { verdict, paths } = result;
   if (ctx.json) {
     const allowlistStatus = result.report.metadata?.allowlist;
-    const out = { verdict: verdict.status, exitCode: result.exitCode, blockingSeverity: verdict.blockingSeverity, reasons: verdict.reasons, paths, ...(allowlist ? { allowlist: allowlistStatus } : {}) };
+    const out = {
+      verdict: verdict.status,
+      exitCode: result.exitCode,
+      blockingSeverity: verdict.blockingSeverity,
+      reasons: verdict.reasons,
+      paths,
+      ...(allowlist ? { allowlist: allowlistStatus } : {}),
+    };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
     const lines = [`verdict: ${verdict.status} (exit ${result.exitCode})`];

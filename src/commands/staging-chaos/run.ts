@@ -8,7 +8,8 @@ import type { RunContext } from '../types.js';
 
 function required(opts: Record<string, unknown>, key: string, flag: string): string {
   const v = opts[key];
-  if (typeof v !== 'string' || !v.trim()) throw new UsageError(`${flag} is required`, { hint: 'hunt staging-chaos --demo --release <label> --run-id <id> --out-dir <dir>' });
+  if (typeof v !== 'string' || !v.trim())
+    throw new UsageError(`${flag} is required`, { hint: 'hunt staging-chaos --demo --release <label> --run-id <id> --out-dir <dir>' });
   return v.trim();
 }
 
@@ -23,11 +24,18 @@ function intOpt(opts: Record<string, unknown>, key: string, flag: string): numbe
 export async function run(opts: Record<string, unknown>, ctx: RunContext): Promise<number> {
   const release = required(opts, 'release', '--release');
   const runId = required(opts, 'runId', '--run-id');
-  if (!/^[A-Za-z0-9_.-]+$/.test(runId)) throw new UsageError(`--run-id: ${runId} may only hold letters, digits, _ . -`, { hint: 'it names sandbox directories' });
+  if (!/^[A-Za-z0-9_.-]+$/.test(runId))
+    throw new UsageError(`--run-id: ${runId} may only hold letters, digits, _ . -`, { hint: 'it names sandbox directories' });
   const outDir = path.resolve(ctx.cwd, required(opts, 'outDir', '--out-dir'));
   const basePort = intOpt(opts, 'port', '--port');
   const concurrency = intOpt(opts, 'concurrency', '--concurrency');
-  const scenarios = typeof opts.scenarios === 'string' ? opts.scenarios.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const scenarios =
+    typeof opts.scenarios === 'string'
+      ? opts.scenarios
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   const loaded = await loadConfig({ config: opts.config as string | undefined, demo: Boolean(opts.demo), cwd: ctx.cwd, env: ctx.env });
   const { runChaos } = await import('../../chaos/run.js');
   const progress = await createProgress();
@@ -52,7 +60,9 @@ export async function run(opts: Record<string, unknown>, ctx: RunContext): Promi
   }
   if (ctx.json) {
     const checks = res.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary }));
-    process.stdout.write(`${JSON.stringify({ verdict: verdict.status, exitCode, checks, classification: res.classification.map((c) => ({ id: c.id, severity: c.severity, category: c.category })), paths })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ verdict: verdict.status, exitCode, checks, classification: res.classification.map((c) => ({ id: c.id, severity: c.severity, category: c.category })), paths })}\n`,
+    );
   } else {
     const width = Math.max(...res.checks.map((c) => c.id.length));
     const lines = res.checks.map((c) => `${c.status.padEnd(4)} ${c.id.padEnd(width)} ${c.summary.replace(/\s+/g, ' ').slice(0, 200)}`);

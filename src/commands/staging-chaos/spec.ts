@@ -3,7 +3,8 @@ import type { CommandSpec } from '../types.js';
 /** `hunt staging-chaos`: the fault matrix in an isolated lane (flags only; the work lives in run.ts). */
 export const stagingChaosSpec: CommandSpec = {
   name: 'staging-chaos',
-  summary: 'run the chaos matrix (port collision, second instance, reload signal, missing env, upstream outage, crash, SIGTERM, bad config) in isolated sandboxes',
+  summary:
+    'run the chaos matrix (port collision, second instance, reload signal, missing env, upstream outage, crash, SIGTERM, bad config) in isolated sandboxes',
   configure: (cmd) =>
     cmd
       .option('--config <file>', 'target profile (default: $HUNT_CONFIG, else hunt.config.json here or in a parent directory)')

@@ -94,7 +94,16 @@ export function changeSteps(): StepDef[] {
       const waited = gate.clock.now() - t;
       const what = tg.healthUrl ? `port ${tg.port} open and ${tg.healthUrl} healthy` : `port ${tg.port} open`;
       return {
-        checks: [makeCheck(gate, ready, t, ok ? { status: 'pass', summary: `${what} after ${waited} ms` } : { status: 'fail', summary: `not ready within ${tg.readyTimeoutMs} ms: ${last}`, metadata: { readyTimeoutMs: tg.readyTimeoutMs } })],
+        checks: [
+          makeCheck(
+            gate,
+            ready,
+            t,
+            ok
+              ? { status: 'pass', summary: `${what} after ${waited} ms` }
+              : { status: 'fail', summary: `not ready within ${tg.readyTimeoutMs} ms: ${last}`, metadata: { readyTimeoutMs: tg.readyTimeoutMs } },
+          ),
+        ],
       };
     },
   };

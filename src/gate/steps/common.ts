@@ -6,7 +6,21 @@ import { commandText, runCommand, type CommandLine, type ExecResult } from '../.
 import type { GateContext, StepDef, StepRun } from '../types.js';
 
 /** A check for a step (id = step id unless given), timed from `startedMs` to now. */
-export function makeCheck(gate: GateContext, def: Pick<StepDef, 'id' | 'title'>, startedMs: number, fields: { status: CheckStatus; summary: string; id?: string; title?: string; command?: string; evidence?: string[]; artifacts?: string[]; metadata?: Record<string, unknown> }): Check {
+export function makeCheck(
+  gate: GateContext,
+  def: Pick<StepDef, 'id' | 'title'>,
+  startedMs: number,
+  fields: {
+    status: CheckStatus;
+    summary: string;
+    id?: string;
+    title?: string;
+    command?: string;
+    evidence?: string[];
+    artifacts?: string[];
+    metadata?: Record<string, unknown>;
+  },
+): Check {
   const end = gate.clock.now();
   const c: Check = {
     id: fields.id ?? def.id,
@@ -51,14 +65,7 @@ export function succeeded(r: ExecResult): boolean {
 
 /** The log text of a command run (already redacted by exec). */
 export function commandLog(r: ExecResult, timeoutMs: number): string {
-  return [
-    `$ ${r.command}`,
-    `# ${outcome(r, timeoutMs)}`,
-    '--- stdout ---',
-    r.stdout || '(empty)',
-    '--- stderr ---',
-    r.stderr || '(empty)',
-  ].join('\n');
+  return [`$ ${r.command}`, `# ${outcome(r, timeoutMs)}`, '--- stdout ---', r.stdout || '(empty)', '--- stderr ---', r.stderr || '(empty)'].join('\n');
 }
 
 /** Short evidence lines for a check: the outcome and the last lines of output. */

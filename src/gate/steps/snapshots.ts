@@ -55,7 +55,10 @@ export function preflightStep(): StepDef {
         status = 'warn';
         summary = `target runs but is ${!s.summary.listening ? `not listening on port ${s.target.port}` : 'unhealthy'} before the change`;
       }
-      return { checks: [makeCheck(r.gate, def, t, { status, summary, evidence: facts(s), artifacts: [SNAPSHOT_FILES.preflight], metadata: snapshotMeta(s) })], files: [SNAPSHOT_FILES.preflight] };
+      return {
+        checks: [makeCheck(r.gate, def, t, { status, summary, evidence: facts(s), artifacts: [SNAPSHOT_FILES.preflight], metadata: snapshotMeta(s) })],
+        files: [SNAPSHOT_FILES.preflight],
+      };
     },
   };
   return def;
@@ -86,7 +89,18 @@ export function postStep(deps: string[]): StepDef {
           summary = `the version did not change: still ${after} (--expect-version ${expect} needs the update to take effect)`;
         } else summary = `version ${before ?? 'unknown'} -> ${after} as expected`;
       }
-      return { checks: [makeCheck(r.gate, def, t, { status, summary, evidence: facts(s), artifacts: [SNAPSHOT_FILES.post], metadata: { ...snapshotMeta(s), versionBefore: before, expectVersion: expect } })], files: [SNAPSHOT_FILES.post] };
+      return {
+        checks: [
+          makeCheck(r.gate, def, t, {
+            status,
+            summary,
+            evidence: facts(s),
+            artifacts: [SNAPSHOT_FILES.post],
+            metadata: { ...snapshotMeta(s), versionBefore: before, expectVersion: expect },
+          }),
+        ],
+        files: [SNAPSHOT_FILES.post],
+      };
     },
   };
   return def;
@@ -107,7 +121,10 @@ export function finalStep(deps: string[]): StepDef {
       const missing = s.summary.logSourcesMissing;
       const summary = `${s.signatures.length} signature(s) over the last ${s.window.minutes} min: ${seen.length ? seen.join(', ') : 'none seen'}${missing.length ? `; missing log source(s): ${missing.join(', ')}` : ''}`;
       const evidence = s.logs.map((l) => `${l.source}: ${l.missing ? 'MISSING' : `${l.files.length} file(s), ${l.linesTotal} line(s)`} (${l.path})`);
-      return { checks: [makeCheck(r.gate, def, t, { status: missing.length ? 'warn' : 'pass', summary, evidence, artifacts: [SNAPSHOT_FILES.final] })], files: [SNAPSHOT_FILES.final] };
+      return {
+        checks: [makeCheck(r.gate, def, t, { status: missing.length ? 'warn' : 'pass', summary, evidence, artifacts: [SNAPSHOT_FILES.final] })],
+        files: [SNAPSHOT_FILES.final],
+      };
     },
   };
   return def;

@@ -15,7 +15,14 @@ export function testSteps(gate: Pick<GateContext, 'opts' | 'loaded'>, deps: stri
   const bundles = gate.loaded.config.gate.tests;
   if (gate.opts.skipTests || !bundles.length) {
     const reason = gate.opts.skipTests ? 'skipped by --skip-tests' : 'no test bundles in the profile (gate.tests)';
-    const def: StepDef = { id: 't2_tests', phase: 'T2', title: 'test bundles', idempotent: true, deps, run: async (r) => ({ checks: [skipCheck(r.gate, def, reason)] }) };
+    const def: StepDef = {
+      id: 't2_tests',
+      phase: 'T2',
+      title: 'test bundles',
+      idempotent: true,
+      deps,
+      run: async (r) => ({ checks: [skipCheck(r.gate, def, reason)] }),
+    };
     return [def];
   }
   return bundles.map((b) => {
