@@ -1,0 +1,80 @@
+/**
+ * Finds processes by their environment. Every target of a lane inherits HUNT_CHAOS_SANDBOX=<root> and a
+ * HOME inside the sandbox, and so does everything it starts, even a helper that left the tree with
+ * setsid and was re-parented to init. Searching environments for the sandbox root finds those escapees
+ * where walking the tree cannot. Linux: /proc/<pid>/environ; elsewhere: `ps eww` (environment appended
+ * to the command line).
+ */
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import { captureTool } from './capture.js';
+import { sendSignal } from './signals.js';
+
+export interface EnvMatch {
+  pid: number;
+  command: string;
+}
+
+async function fromProc(needle: string): Promise<EnvMatch[]> {
+  const pids = (await fsp.readdir('/proc')).filter((d) => /^\d+$/.test(d)).map(Number);
+  const out: EnvMatch[] = [];
+  await Promise.all(
+    pids.map(async (pid) => {
+      if (pid === process.pid) return;
+      try {
+        const env = await fsp.readFile(`/proc/${pid}/environ`, 'latin1');
+        if (!env.includes(needle)) return;
+        const stat = await fsp.readFile(`/proc/${pid}/stat`, 'utf8');
+        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return; // a zombie is already dead
+        const cmd = (await fsp.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
+        out.push({ pid, command: cmd });
+      } catch {
+        /* not ours to read, or gone */
+      }
+    }),
+  );
+  return out;
+}
+
+async function fromPs(needle: string): Promise<EnvMatch[]> {
+  const res = await captureTool('ps', ['eww', '-ax', '-o', 'pid=,stat=,command=']);
+  const out: EnvMatch[] = [];
+  for (const line of res.stdout.split('\n')) {
+    const m = /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(line);
+    if (!m || Number(m[1]) === process.pid || m[2].startsWith('Z') || !m[3].includes(needle)) continue;
+    out.push({ pid: Number(m[1]), command: m[3].slice(0, 200) });
+  }
+  return out;
+}
+
+/** Live processes whose environment contains `needle` (hunt itself excluded), sorted by pid. */
+export async function processesWithEnv(needle: string): Promise<EnvMatch[]> {
+  let found: EnvMatch[] | null = null;
+  if (os.platform() === 'linux') {
+    try {
+      found = await fromProc(needle);
+    } catch {
+      /* no /proc: fall back to ps */
+    }
+  }
+  found ??= await fromPs(needle);
+  return found.sort((a, b) => a.pid - b.pid);
+}
+
+/** SIGTERM, wait up to graceMs, SIGKILL; returns the pids still alive afterwards (re-checked by environment). */
+export async function killByEnv(needle: string, graceMs = 1000): Promise<{ signalled: number[]; survivors: number[] }> {
+  const first = await processesWithEnv(needle);
+  for (const p of first) sendSignal(p.pid, 'SIGTERM');
+  let left = first;
+  const deadline = Date.now() + graceMs;
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = await processesWithEnv(needle);
+  }
+  for (let round = 0; left.length && round < 10; round++) {
+    for (const p of left) sendSignal(p.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 50));
+    left = await processesWithEnv(needle);
+  }
+  return { signalled: first.map((p) => p.pid), survivors: left.map((p) => p.pid) };
+}
