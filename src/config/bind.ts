@@ -10,6 +10,9 @@ import { createRedactor, type Redactor } from '../runtime/redact.js';
 import type { ScanSource } from '../scan/types.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { runOverrides, type ConfigOverrides, type Overrides } from './overrides.js';
+import { expandEnvValue } from './env-refs.js';
+import { bindHealth, healthUrlOf, type HealthSpec } from './health.js';
+import { managedCommands } from './managed.js';
 import { expand, expandCommand, type PlaceholderValues } from './placeholders.js';
 import type { ChaosConfig, GateConfig, LogSourceConfig, SignatureConfig, TargetConfig } from './schema.js';
 
@@ -20,6 +23,9 @@ export interface BoundTarget {
   readonly port: number;
   /** Absolute home directory. */
   readonly home: string;
+  /** The health probe (target.health, or target.healthUrl as an http probe); null: port open only. */
+  readonly health: HealthSpec | null;
+  /** The URL of an http probe, else null (what snapshots and reports show as the health URL). */
   readonly healthUrl: string | null;
   readonly healthTimeoutMs: number;
   readonly commandTimeoutMs: number;
@@ -36,6 +42,21 @@ export interface BoundTarget {
   /** Variables set for target commands: the profile's env (expanded) plus homeEnv/portEnv. */
   readonly env: Readonly<Record<string, string>>;
   readonly requiredEnv: readonly string[];
+  /** target.pidFile (absolute) or, for a managed daemon, the pid file hunt writes; null: the listener owners decide. */
+  readonly pidFile: string | null;
+  /** A managed daemon (manage "hunt"): where hunt keeps its pid file and output log. */
+  readonly managed: { readonly pidFile: string; readonly logFile: string } | null;
+  readonly versionPattern: string | null;
+  /** Every target command runs as this user when hunt is root (null: as hunt's user). */
+  readonly user: string | null;
+}
+
+/** What target expansion needs besides placeholder values. */
+export interface ExpandContext {
+  /** Where ${VAR} in target.env values is looked up (the inherited environment; a lane's own environment). */
+  vars: Readonly<NodeJS.ProcessEnv>;
+  /** Graceful stop of a managed daemon: chaos.gracefulShutdown's signal and deadline. */
+  lifecycle: { signal: string; stopTimeoutMs: number };
 }
 
 /** One run's resolved values. Built by bindRun, never mutated. */
@@ -77,26 +98,53 @@ function profileHome(loaded: LoadedConfig, port: number, override?: string): str
   return path.resolve(loaded.configDir, expand(loaded.config.target.home, { port, home: '', configDir: loaded.configDir }));
 }
 
-/** Pure: the target's commands, URL and env with `v` expanded (shared with the lane binding). */
-export function expandTarget(t: TargetConfig, v: PlaceholderValues): Pick<BoundTarget, 'healthUrl' | 'commands' | 'env'> {
+type Expanded = Pick<BoundTarget, 'health' | 'healthUrl' | 'commands' | 'env' | 'pidFile' | 'managed'>;
+
+/** Pure: the target's commands, health probe, pid file and env with `v` expanded (shared with the lane binding). */
+export function expandTarget(t: TargetConfig, v: PlaceholderValues, ctx: ExpandContext): Expanded {
   const cmd = (c: CommandLine | undefined) => (c === undefined ? undefined : expandCommand(c, v));
   const env: Record<string, string> = {};
-  for (const key of Object.keys(t.env).sort()) env[key] = expand(t.env[key], v);
+  for (const key of Object.keys(t.env).sort()) env[key] = expandEnvValue(t.env[key], v, ctx.vars, `target.env.${key}`);
   if (t.homeEnv) env[t.homeEnv] = v.home;
   if (t.portEnv) env[t.portEnv] = String(v.port);
-  return {
-    healthUrl: t.healthUrl ? expand(t.healthUrl, v) : null,
-    commands: {
-      version: cmd(t.versionCommand)!,
-      status: cmd(t.statusCommand)!,
-      start: cmd(t.startCommand)!,
-      stop: cmd(t.stopCommand),
-      restart: cmd(t.restartCommand),
-      update: cmd(t.updateCommand),
-      verify: cmd(t.verifyCommand),
-    },
-    env,
+  const health = bindHealth(t, v);
+  const pidFile = t.pidFile ? path.resolve(v.configDir, expand(t.pidFile, v)) : null;
+  const commands = {
+    version: cmd(t.versionCommand)!,
+    status: cmd(t.statusCommand),
+    start: cmd(t.startCommand)!,
+    stop: cmd(t.stopCommand),
+    restart: cmd(t.restartCommand),
+    update: cmd(t.updateCommand),
+    verify: cmd(t.verifyCommand),
   };
+  if (t.manage !== 'hunt') return { health, healthUrl: healthUrlOf(health), commands: { ...commands, status: commands.status! }, env, pidFile, managed: null };
+  const m = managedCommands({
+    start: commands.start,
+    stop: commands.stop,
+    home: v.home,
+    pidFile,
+    cwd: v.configDir,
+    host: t.host,
+    port: v.port,
+    signal: ctx.lifecycle.signal,
+    stopTimeoutMs: ctx.lifecycle.stopTimeoutMs,
+    readyTimeoutMs: t.readyTimeoutMs,
+  });
+  return {
+    health,
+    healthUrl: healthUrlOf(health),
+    commands: { ...commands, status: commands.status ?? m.status, stop: m.stop, restart: commands.restart ?? m.restart },
+    env,
+    pidFile: m.pidFile,
+    managed: { pidFile: m.pidFile, logFile: m.logFile },
+  };
+}
+
+/** Pure: the expansion context of a run from its profile and an environment. */
+export function expandContext(chaos: ChaosConfig, target: Pick<TargetConfig, 'commandTimeoutMs'>, vars: Readonly<NodeJS.ProcessEnv>): ExpandContext {
+  const g = chaos.gracefulShutdown;
+  return { vars, lifecycle: { signal: g.signal, stopTimeoutMs: Math.min(g.deadlineMs, target.commandTimeoutMs) } };
 }
 
 /** Pure: values of the env vars the profile marks secret, from the target's env and from `env`. */
@@ -112,7 +160,7 @@ export function bindRun(loaded: LoadedConfig, input: BindInput): RunBinding {
   const o = input.overrides ?? { values: {}, notes: [] };
   const t: TargetConfig = { ...c.target, port: o.values.port ?? c.target.port, commandTimeoutMs: o.values.commandTimeoutMs ?? c.target.commandTimeoutMs };
   const v: PlaceholderValues = { port: t.port, home: profileHome(loaded, t.port, o.values.home), configDir: loaded.configDir };
-  const expanded = expandTarget(t, v);
+  const expanded = expandTarget(t, v, expandContext(c.chaos, t, input.env));
   const baseEnv = Object.freeze({ ...input.env });
   const target: BoundTarget = Object.freeze({
     name: t.name,
@@ -123,6 +171,8 @@ export function bindRun(loaded: LoadedConfig, input: BindInput): RunBinding {
     commandTimeoutMs: t.commandTimeoutMs,
     readyTimeoutMs: t.readyTimeoutMs,
     requiredEnv: Object.freeze([...t.requiredEnv]),
+    versionPattern: t.versionPattern ?? null,
+    user: t.user ?? null,
     ...expanded,
   });
   const logs = c.logs.map((l) => ({

@@ -6,8 +6,11 @@
  */
 import path from 'node:path';
 import type { CommandLine } from '../runtime/exec.js';
-import { expandTarget, type RunBinding } from './bind.js';
-import { expand, type PlaceholderValues } from './placeholders.js';
+import type { ScanSource } from '../scan/types.js';
+import type { SignatureConfig } from './schema.js';
+import { expandContext, expandTarget, type RunBinding } from './bind.js';
+import type { HealthSpec } from './health.js';
+import { expand, expandCommand, type PlaceholderValues } from './placeholders.js';
 
 /** Where a lane's sandbox put things (created by chaos/sandbox.ts). */
 export interface LanePlaces {
@@ -31,10 +34,23 @@ export interface LaneBinding {
   /** The start command for an instance that calls `upstreamUrl`. */
   start(upstreamUrl?: string): CommandLine;
   healthUrl(upstreamUrl?: string): string | null;
+  /** The lane's health probe (its own port, lane placeholders), null when the profile has none. */
+  health(upstreamUrl?: string): HealthSpec | null;
+  /** target.pidFile inside the sandbox, null when the profile has none. */
+  pidFile: string | null;
+  /** chaos.signalRestart.command and target.stopCommand, expanded for the lane. */
+  reloadCommand: CommandLine | null;
+  stopCommand: CommandLine | null;
+  /** chaos.prepare.command, expanded for the lane. */
+  prepareCommand: CommandLine | null;
   /** The target's environment: base < profile env < sandbox paths, port, marker and the lane's upstream URL. */
   env(upstreamUrl?: string): Record<string, string>;
   /** Profile log paths inside the sandbox. */
   logPaths: Array<{ source: string; path: string }>;
+  /** The same log sources as the scanner reads them (rotation and timestamp settings of the profile). */
+  scanSources: ScanSource[];
+  /** The profile's signatures (the lane's logs are read for them: an error logged after a reload fails it). */
+  signatures: readonly SignatureConfig[];
 }
 
 /** Pure: the sandbox counterpart of the production home: `~`-relative homes follow HOME, others keep their name. */
@@ -43,6 +59,14 @@ export function laneAppHome(bound: Pick<RunBinding, 'templates' | 'target'>, san
   if (raw === '~') return sandboxHome;
   if (raw.startsWith('~/')) return path.join(sandboxHome, raw.slice(2));
   return path.join(sandboxHome, path.basename(bound.target.home) || 'app');
+}
+
+/** Pure: target.pidFile expanded for the lane; null when it would point outside the sandbox (a production pid file). */
+function lanePidFile(pidFile: string | undefined, configDir: string, v: PlaceholderValues, root: string): string | null {
+  if (!pidFile) return null;
+  const file = path.resolve(configDir, expand(pidFile, v));
+  const rel = path.relative(root, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? file : null;
 }
 
 /** Pure: binds the run's target into a lane's sandbox. */
@@ -56,11 +80,15 @@ export function bindLane(bound: RunBinding, places: LanePlaces): LaneBinding {
     upstreamUrl,
     tilde: places.home,
   });
+  const sandboxVars = { HOME: places.home, TMPDIR: places.tmp, TMP: places.tmp, TEMP: places.tmp, ...places.xdg, ...places.marker };
+  // ${VAR} in target.env reads the lane's own environment: ${HOME} is the sandbox HOME, never production's
+  const ctx = expandContext(bound.chaos, t, { ...bound.baseEnv, ...sandboxVars });
+  const expanded = (upstreamUrl?: string) => expandTarget(t, values(upstreamUrl), ctx);
   const env = (upstreamUrl?: string): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(bound.baseEnv)) if (v !== undefined) out[k] = v;
-    Object.assign(out, expandTarget(t, values(upstreamUrl)).env);
-    Object.assign(out, { HOME: places.home, TMPDIR: places.tmp, TMP: places.tmp, TEMP: places.tmp }, places.xdg, places.marker);
+    Object.assign(out, expanded(upstreamUrl).env);
+    Object.assign(out, sandboxVars);
     if (t.homeEnv) out[t.homeEnv] = appHome;
     if (t.portEnv) out[t.portEnv] = String(places.port);
     const up = bound.chaos.upstreamEnv;
@@ -70,12 +98,25 @@ export function bindLane(bound: RunBinding, places: LanePlaces): LaneBinding {
     }
     return out;
   };
+  const logPaths = bound.templates.logs.map((l) => ({ source: l.source, path: path.resolve(bound.profile.configDir, expand(l.path, values())) }));
   return {
     appHome,
     configFile: t.configFile ? path.join(appHome, t.configFile) : null,
-    start: (upstreamUrl) => expandTarget(t, values(upstreamUrl)).commands.start,
-    healthUrl: (upstreamUrl) => expandTarget(t, values(upstreamUrl)).healthUrl,
+    start: (upstreamUrl) => expanded(upstreamUrl).commands.start,
+    healthUrl: (upstreamUrl) => expanded(upstreamUrl).healthUrl,
+    health: (upstreamUrl) => expanded(upstreamUrl).health,
+    pidFile: lanePidFile(t.pidFile, bound.profile.configDir, values(), places.root),
+    reloadCommand: bound.chaos.signalRestart.command ? expandCommand(bound.chaos.signalRestart.command, values()) : null,
+    stopCommand: t.stopCommand ? expandCommand(t.stopCommand, values()) : null,
+    prepareCommand: bound.chaos.prepare ? expandCommand(bound.chaos.prepare.command, values()) : null,
     env,
-    logPaths: bound.templates.logs.map((l) => ({ source: l.source, path: path.resolve(bound.profile.configDir, expand(l.path, values())) })),
+    logPaths,
+    scanSources: bound.templates.logs.map((l, i) => ({
+      source: l.source,
+      path: logPaths[i].path,
+      rotated: l.rotated,
+      ...(l.timestamp ? { timestamp: { format: l.timestamp.format, field: l.timestamp.field, regex: l.timestamp.regex } } : {}),
+    })),
+    signatures: bound.signatures,
   };
 }

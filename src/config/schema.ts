@@ -21,19 +21,38 @@ const regexSource = z.string().refine((s) => {
   }
 }, 'must be a valid JavaScript regular expression');
 
+/** How hunt asks "is it healthy": an HTTP GET, a TCP exchange, or a command (exit 0 = healthy). */
+export const healthSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('http'),
+    url: z.string().min(1).describe('http(s) URL, e.g. http://127.0.0.1:{port}/healthz'),
+    /** Status codes that count as healthy (default: any 2xx). */
+    expectStatus: z.array(z.number().int().min(100).max(599)).min(1).optional(),
+    bodyPattern: regexSource.optional().describe('The body must match this regex'),
+  }),
+  z.strictObject({
+    kind: z.literal('tcp'),
+    send: z.string().optional().describe('Bytes sent after connecting, e.g. "PING\\r\\n"'),
+    expect: z.string().min(1).optional().describe('Text the reply must contain, e.g. "+PONG"'),
+  }),
+  z.strictObject({ kind: z.literal('command'), command: commandLine.describe('Exit 0 = healthy; placeholders allowed') }),
+]);
+
 export const targetSchema = z.strictObject({
   name: z.string().min(1).describe('Display name of the target daemon'),
-  versionCommand: commandLine.describe('Prints the version (first x.y.z in its output is taken)'),
-  statusCommand: commandLine.describe('Exit 0 when the target is running'),
+  versionCommand: commandLine.describe('Prints the version (first x.y.z or x.y in its output, or target.versionPattern)'),
+  /** Required unless manage is "hunt" (then derived from the pid file). */
+  statusCommand: commandLine.optional().describe('Exit 0 when the target is running (derived when manage is "hunt")'),
   /** Foreground start command; chaos and the demo gate supervise it. */
   startCommand: commandLine.describe('Starts the target in the foreground (supports {port} and {home})'),
-  stopCommand: commandLine.optional(),
+  stopCommand: commandLine.optional().describe('Stops the target (used by manage "hunt" and chaos.gracefulShutdown.via "stopCommand")'),
   restartCommand: commandLine.optional(),
   updateCommand: commandLine.optional(),
   verifyCommand: commandLine.optional(),
   port: z.number().int().min(LIMITS.port.min).max(LIMITS.port.max).describe('TCP port the target listens on'),
   host: z.string().default('127.0.0.1'),
-  healthUrl: z.string().optional().describe('HTTP health endpoint, e.g. http://127.0.0.1:{port}/healthz'),
+  healthUrl: z.string().optional().describe('HTTP health endpoint, e.g. http://127.0.0.1:{port}/healthz (short form of health kind http)'),
+  health: healthSchema.optional(),
   /** Added by issue 3: the health probe's own timeout (a hanging endpoint never hangs hunt). */
   healthTimeoutMs: duration.default(5_000),
   /** The production home directory (a sandbox refuses to use it). */
@@ -42,13 +61,24 @@ export const targetSchema = z.strictObject({
   homeEnv: z.string().optional(),
   /** Env var through which the target learns its port (optional; commands may use {port} instead). */
   portEnv: z.string().optional(),
-  env: z.record(z.string(), z.string()).default({}).describe('Environment for target commands (overrides the inherited environment)'),
+  env: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Environment for target commands (overrides the inherited environment); ${VAR} and ${VAR:-default} expand from the inherited one'),
   requiredEnv: z.array(z.string()).default([]),
   /** Env vars whose values are secrets: their values are redacted from every excerpt. */
   secretEnv: z.array(z.string()).default([]).describe('Env vars whose values are redacted from every excerpt'),
   /** Path of the target's config file, relative to home (bad-config scenario corrupts a copy of it). */
   configFile: z.string().optional(),
   readyTimeoutMs: duration.default(15_000),
+  /** The serving process's pid file (placeholders allowed): names the target instead of the listener owners. */
+  pidFile: z.string().min(1).optional(),
+  /** A regex whose first capture group (else whole match) is the version in the version command's output. */
+  versionPattern: regexSource.optional(),
+  /** "hunt": the start command runs only in the foreground; hunt daemonizes it and derives status/stop/restart. */
+  manage: z.enum(['external', 'hunt']).default('external'),
+  /** When hunt runs as root: every target command runs as this user (name or uid[:gid]). */
+  user: z.string().min(1).optional(),
   commandTimeoutMs: z.number().int().min(LIMITS.commandTimeoutMs.min).max(LIMITS.commandTimeoutMs.max).default(10_000),
 });
 
@@ -107,6 +137,8 @@ export const chaosSchema = z
         deadlineMs: duration.default(10_000),
         samePid: z.boolean().default(true),
         /** Added by issue 4: how long listeners are watched after the reload (a debug port may open late). */ settleMs: duration.default(1_000),
+        /** A reload command instead of the signal (e.g. `nginx -s reload`); placeholders expand for the lane. */
+        command: commandLine.optional(),
       })
       .prefault({}),
     missingEnv: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
@@ -120,8 +152,20 @@ export const chaosSchema = z
       .prefault({}),
     /** Added by issue 4: a change outside the sandbox that names no pid or sandbox of this run: warn, fail or ignore (shared machines have noisy /tmp). */
     isolation: z.strictObject({ unattributed: z.enum(['fail', 'warn', 'ignore']).default('warn') }).prefault({}),
-    crashRecovery: z.strictObject({ deadlineMs: duration.default(15_000) }).prefault({}),
-    gracefulShutdown: z.strictObject({ deadlineMs: duration.default(10_000), exitCodes: z.array(z.number().int()).default([0]) }).prefault({}),
+    /** killMode "group": the crash takes the whole process tree (systemd KillMode=control-group); "process": the serving process only. */
+    crashRecovery: z.strictObject({ deadlineMs: duration.default(15_000), killMode: z.enum(['process', 'group']).default('process') }).prefault({}),
+    gracefulShutdown: z
+      .strictObject({
+        deadlineMs: duration.default(10_000),
+        exitCodes: z.array(z.number().int()).default([0]),
+        /** The daemon's graceful stop signal (nginx: SIGQUIT; its SIGTERM is a fast stop). */
+        signal: z.string().default('SIGTERM'),
+        /** "stopCommand": run target.stopCommand (lane-expanded) instead of sending the signal. */
+        via: z.enum(['signal', 'stopCommand']).default('signal'),
+      })
+      .prefault({}),
+    /** Runs once in each lane before its first start (e.g. initialise a data dir), outside the readiness deadlines. */
+    prepare: z.strictObject({ command: commandLine, timeoutMs: duration.default(120_000) }).optional(),
     badConfig: z
       .strictObject({ deadlineMs: duration.default(10_000), content: z.string().default('{ this is not valid'), messagePattern: regexSource.optional() })
       .prefault({}),
@@ -141,6 +185,8 @@ export const gateSchema = z
     tests: z.array(testBundleSchema).default([]),
     testConcurrency: z.number().int().min(1).max(16).default(2),
     blockingSeverity: z.enum(['p0', 'p1', 'p2']).default('p0'),
+    /** T1 update: "strict" fails the gate (and skips the restart) when the update command fails; "warn" only warns. */
+    update: z.strictObject({ policy: z.enum(['strict', 'warn']).default('warn') }).prefault({}),
     /** Regression: window count rose by more than `absolute` AND by more than `relative` (0.5 = +50%), per window minute. */
     regression: z.strictObject({ absolute: z.number().min(0).default(3), relative: z.number().min(0).default(0.5) }).prefault({}),
     observe: z
@@ -177,3 +223,4 @@ export type SignatureConfig = HuntConfig['signatures'][number];
 export type LogSourceConfig = HuntConfig['logs'][number];
 export type ChaosConfig = HuntConfig['chaos'];
 export type GateConfig = HuntConfig['gate'];
+export type HealthConfig = z.output<typeof healthSchema>;

@@ -2,6 +2,7 @@
  * Cross-field checks zod cannot express per field: references between sections, duplicates, placeholders.
  * Pure: takes the parsed config, returns issues in the same `{path, message}` shape as zod's.
  */
+import { envRefProblem } from './env-refs.js';
 import { PLACEHOLDERS } from './placeholders.js';
 import type { HuntConfig } from './schema.js';
 
@@ -41,7 +42,7 @@ function validRegex(source: string): string | null {
   }
 }
 
-function checkHealthUrl(url: string | undefined, out: ConfigIssue[]): void {
+function checkHealthUrl(url: string | undefined, out: ConfigIssue[], at: PropertyKey[] = ['target', 'healthUrl']): void {
   if (url === undefined) return;
   // Placeholders are filled with plausible values so the URL's shape can be checked before any run.
   const probe = url.replace(/\{port\}/g, '1').replace(/\{[A-Za-z]+\}/g, 'x');
@@ -49,11 +50,31 @@ function checkHealthUrl(url: string | undefined, out: ConfigIssue[]): void {
   try {
     parsed = new URL(probe);
   } catch {
-    out.push({ path: ['target', 'healthUrl'], message: `not a valid URL: "${url}"` });
+    out.push({ path: at, message: `not a valid URL: "${url}"` });
     return;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    out.push({ path: ['target', 'healthUrl'], message: `must be an http:// or https:// URL (got ${parsed.protocol})` });
+    out.push({ path: at, message: `must be an http:// or https:// URL (got ${parsed.protocol})` });
+  }
+}
+
+/** The target's lifecycle knobs that only make sense together. */
+function checkTarget(config: HuntConfig, out: ConfigIssue[]): void {
+  const t = config.target;
+  if (t.health && t.healthUrl) out.push({ path: ['target', 'health'], message: 'give either target.health or its short form target.healthUrl, not both' });
+  if (t.health?.kind === 'http') {
+    checkPlaceholders(t.health.url, ['target', 'health', 'url'], out);
+    checkHealthUrl(t.health.url, out, ['target', 'health', 'url']);
+  }
+  if (!t.statusCommand && t.manage !== 'hunt') {
+    out.push({ path: ['target', 'statusCommand'], message: 'required (or set target.manage to "hunt" so hunt derives it from its pid file)' });
+  }
+  for (const key of Object.keys(t.env).sort()) {
+    const problem = envRefProblem(t.env[key]);
+    if (problem) out.push({ path: ['target', 'env', key], message: problem });
+  }
+  if (config.chaos.gracefulShutdown.via === 'stopCommand' && !t.stopCommand) {
+    out.push({ path: ['chaos', 'gracefulShutdown', 'via'], message: '"stopCommand" needs target.stopCommand' });
   }
 }
 
@@ -65,6 +86,8 @@ export function semanticIssues(config: HuntConfig): ConfigIssue[] {
   checkPlaceholders(t.healthUrl, ['target', 'healthUrl'], out);
   checkHealthUrl(t.healthUrl, out);
   checkPlaceholders(t.configFile, ['target', 'configFile'], out);
+  checkPlaceholders(t.pidFile, ['target', 'pidFile'], out);
+  checkTarget(config, out);
 
   duplicates(
     config.logs,
@@ -109,7 +132,7 @@ export function semanticIssues(config: HuntConfig): ConfigIssue[] {
   return inDocumentOrder(out);
 }
 
-const SECTIONS = ['target', 'logs', 'signatures', 'gate'];
+const SECTIONS = ['target', 'logs', 'signatures', 'chaos', 'gate'];
 
 /** Stable sort by section, then by array index, so issues read top to bottom like the file. */
 function inDocumentOrder(issues: ConfigIssue[]): ConfigIssue[] {

@@ -5,16 +5,28 @@ import type { CommandRecord } from './snapshot-types.js';
 
 const MAX_OUTPUT_CHARS = 4000;
 
-/** Pure: the first x.y.z[-pre][+build] in a version command's output (an IPv4 address is not a version). */
-export function parseVersion(text: string): string | null {
-  const m = /(?:^|[^\d.])v?(\d+\.\d+\.\d+(?!\d|\.\d)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)/.exec(text);
-  return m ? m[1] : null;
+/**
+ * Pure: the version in a version command's output. With `pattern` (target.versionPattern): its first capture
+ * group, else its whole match. Otherwise the first x.y.z[-pre][+build], else the first x.y (postgres "15.18");
+ * an IPv4 address or a date is not a version.
+ */
+export function parseVersion(text: string, pattern?: string | null): string | null {
+  if (pattern) {
+    const m = new RegExp(pattern, 'm').exec(text);
+    return m ? (m[1] ?? m[0]) || null : null;
+  }
+  const full = /(?:^|[^\d.])v?(\d+\.\d+\.\d+(?!\d|\.\d)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)/.exec(text);
+  if (full) return full[1];
+  // x.y only when nothing better is there, and never part of a longer dotted or dashed number (dates, IPs)
+  const short = /(?:^|[^\d.\-/:])v?(\d+\.\d+)(?![\d.\-/:]*\d)/.exec(text);
+  return short ? short[1] : null;
 }
 
 /** Runs one target command with the profile's timeout; never throws for the command's own failure. */
 export async function runRecord(cmd: CommandLine, bound: Pick<RunBinding, 'target' | 'commandEnv' | 'profile' | 'redact'>): Promise<CommandRecord> {
   const { target: t, redact } = bound;
   const r = await runCommand(cmd, {
+    user: t.user,
     cwd: bound.profile.configDir,
     env: bound.commandEnv,
     extendEnv: false,

@@ -1,6 +1,7 @@
 /**
  * HTTP health probe: one GET with a hard deadline (a hanging endpoint never hangs hunt), no keep-alive
- * agent (nothing lingers after the probe), the body capped and redacted.
+ * agent (nothing lingers after the probe), the body capped and redacted. The tcp and command kinds are in
+ * health-probe.ts, which dispatches every "is it healthy" question of hunt.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -8,9 +9,14 @@ import { performance } from 'node:perf_hooks';
 import { noRedaction, type Redactor } from '../runtime/redact.js';
 
 export interface HealthProbe {
+  /** Which probe ran (target.health.kind; healthUrl is http). */
+  kind: 'http' | 'tcp' | 'command';
+  /** What was probed: the URL, tcp://host:port, or "command: <text>" (redacted). */
   url: string;
-  /** true when the endpoint answered 2xx within the deadline. */
+  /** true when the probe passed: 2xx (or expectStatus) and bodyPattern; the expected reply; exit 0. */
   ok: boolean;
+  /** One line: "HTTP 200 in 3 ms", "+PONG in 1 ms", "exit 1 in 20 ms: <stderr>". */
+  detail: string;
   statusCode: number | null;
   /** Time until the (capped) body was read; null when no response arrived. */
   latencyMs: number | null;
@@ -23,6 +29,10 @@ export interface HealthProbe {
 
 export interface HealthOptions {
   timeoutMs: number;
+  /** Status codes that count as healthy (default any 2xx). */
+  expectStatus?: number[] | null;
+  /** A regex the body must match. */
+  bodyPattern?: string | null;
   redact?: Redactor;
   /** Body characters kept (default 512). */
   maxBodyChars?: number;
@@ -33,16 +43,12 @@ export function probeHealth(url: string, opts: HealthOptions): Promise<HealthPro
   const redact = opts.redact ?? noRedaction;
   const maxBody = opts.maxBodyChars ?? 512;
   const started = performance.now();
-  const result = (p: Partial<HealthProbe>): HealthProbe => ({
-    url,
-    ok: false,
-    statusCode: null,
-    latencyMs: null,
-    timedOut: false,
-    error: null,
-    body: null,
-    ...p,
-  });
+  const result = (p: Partial<HealthProbe>): HealthProbe => {
+    const r: HealthProbe = { kind: 'http', url, ok: false, detail: '', statusCode: null, latencyMs: null, timedOut: false, error: null, body: null, ...p };
+    if (!r.detail) r.detail = r.statusCode !== null ? `HTTP ${r.statusCode} in ${r.latencyMs} ms` : (r.error ?? 'no answer');
+    return r;
+  };
+  const statusOk = (code: number) => (opts.expectStatus?.length ? opts.expectStatus.includes(code) : code >= 200 && code < 300);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -70,10 +76,15 @@ export function probeHealth(url: string, opts: HealthOptions): Promise<HealthPro
         size += c.length;
       });
       const done = () => {
-        const text = Buffer.concat(chunks).toString('utf8').trim();
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const text = raw.trim();
         const body = text ? redact(text.length > maxBody ? `${text.slice(0, maxBody)}...` : text) : null;
         const code = res.statusCode ?? null;
-        finish({ ok: code !== null && code >= 200 && code < 300, statusCode: code, latencyMs: Math.round(performance.now() - started), body });
+        const latencyMs = Math.round(performance.now() - started);
+        const codeOk = code !== null && statusOk(code);
+        const bodyOk = !opts.bodyPattern || new RegExp(opts.bodyPattern, 'm').test(raw);
+        const detail = `HTTP ${code} in ${latencyMs} ms${codeOk && !bodyOk ? ` but the body does not match /${opts.bodyPattern}/` : ''}`;
+        finish({ ok: codeOk && bodyOk, statusCode: code, latencyMs, body, detail });
       };
       res.on('end', done);
       res.on('error', done); // a body cut short still carries the status code

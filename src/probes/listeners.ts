@@ -59,8 +59,9 @@ export function parseProcNetTcp(text: string, protocol: 'tcp' | 'tcp6'): Array<{
   return out;
 }
 
-async function socketOwners(inodes: Set<string>): Promise<Map<string, number>> {
-  const owners = new Map<string, number>();
+/** Every process holding each socket: pre-forked servers (nginx master and workers) share one listening socket. */
+async function socketOwners(inodes: Set<string>): Promise<Map<string, number[]>> {
+  const owners = new Map<string, number[]>();
   const pids = (await fsp.readdir('/proc')).filter((d) => /^\d+$/.test(d));
   await Promise.all(
     pids.map(async (pid) => {
@@ -74,7 +75,10 @@ async function socketOwners(inodes: Set<string>): Promise<Map<string, number>> {
         try {
           const link = await fsp.readlink(`/proc/${pid}/fd/${fd}`);
           const m = /^socket:\[(\d+)\]$/.exec(link);
-          if (m && inodes.has(m[1]) && !owners.has(m[1])) owners.set(m[1], Number(pid));
+          if (!m || !inodes.has(m[1])) continue;
+          const list = owners.get(m[1]) ?? [];
+          if (!list.includes(Number(pid))) list.push(Number(pid));
+          owners.set(m[1], list);
         } catch {
           /* fd closed meanwhile */
         }
@@ -97,10 +101,13 @@ async function fromProcfs(port?: number): Promise<Listener[]> {
   if (!wanted.length) return [];
   const owners = await socketOwners(new Set(wanted.map((s) => s.inode)));
   const procs = new Map((await listProcesses()).map((p) => [p.pid, p]));
-  return wanted.map((s) => {
-    const pid = owners.get(s.inode) ?? null;
-    const p = pid !== null ? procs.get(pid) : undefined;
-    return { protocol: s.protocol, address: s.address, port: s.port, pid, process: p?.name ?? null, command: p?.command ?? null };
+  // one entry per (socket, owner): a socket shared by a master and its workers lists each of them
+  return wanted.flatMap((s) => {
+    const pids = owners.get(s.inode) ?? [];
+    return (pids.length ? pids : [null]).map((pid) => {
+      const p = pid !== null ? procs.get(pid) : undefined;
+      return { protocol: s.protocol, address: s.address, port: s.port, pid, process: p?.name ?? null, command: p?.command ?? null };
+    });
   });
 }
 

@@ -42,6 +42,9 @@ export type SnapshotListener = Listener;
 export interface SnapshotProcess {
   pid: number;
   ppid: number;
+  /** Process group and session: a helper in a session of its own is what a group kill misses. */
+  pgid: number;
+  sid: number | null;
   /** Resident set size, KiB. */
   rssKb: number;
   uptimeSec: number | null;
@@ -90,16 +93,26 @@ export interface RuntimeSnapshot {
   durationMs: number;
   hunt: { version: string };
   config: { file: string; demo: boolean; overrides: string[] };
-  target: { name: string; host: string; port: number; home: string; healthUrl: string | null };
+  target: {
+    name: string;
+    host: string;
+    port: number;
+    home: string;
+    healthUrl: string | null;
+    /** How health is probed ("GET <url>", "tcp host:port send ... expect ...", "command ..."), or "no health probe (port open only)". */
+    healthProbe: string;
+    /** target.pidFile (or a managed daemon's pid file), null when the listener owners name the target. */
+    pidFile: string | null;
+  };
   window: { minutes: number; start: string; end: string };
   commands: { version: VersionRecord; status: StatusRecord };
   listeners: { source: 'procfs' | 'lsof' | 'unavailable'; error: string | null; entries: SnapshotListener[] };
-  /** null when the profile has no healthUrl. */
+  /** null when the profile has no health probe (target.health or healthUrl): then only the port says anything. */
   health: HealthProbe | null;
   process: {
-    /** The target's pid, from the owner of a listener on the port; null when none was found. */
+    /** The serving process: from the pid file when the profile names one, else the listener owner none of whose ancestors owns it; null when none was found. */
     pid: number | null;
-    source: 'listener' | 'none';
+    source: 'listener' | 'pidFile' | 'none';
     /** Why no pid (or which other pids also listen). */
     note: string | null;
     /** The process and its descendants, root first. */
@@ -111,6 +124,7 @@ export interface RuntimeSnapshot {
   summary: {
     running: boolean;
     listening: boolean;
+    /** The health probe's verdict; null when none is configured (port open only). */
     healthy: boolean | null;
     version: string | null;
     signaturesInWindow: number;

@@ -9,7 +9,8 @@ import { commandOutcome, parseVersion, runRecord } from './command-record.js';
 import type { Progress } from '../runtime/progress.js';
 import { scanSignatures } from '../scan/index.js';
 import type { ScanResult } from '../scan/types.js';
-import { probeHealth, type HealthProbe } from './health.js';
+import { describeHealth } from '../config/health.js';
+import { probeTarget, type HealthProbe } from './health-probe.js';
 import { scanListeners, type ListenerScan } from './listeners.js';
 import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type RuntimeSnapshot, type SnapshotLogSource, type SnapshotSignature } from './snapshot-types.js';
 import { targetProcess } from './target-process.js';
@@ -45,6 +46,15 @@ function snapshotSignatures(bound: RunBinding, scan: ScanResult): SnapshotSignat
   });
 }
 
+/** How production target commands run (health command probes use it too). */
+export function healthProbeOptions(bound: Pick<RunBinding, 'target' | 'redact' | 'commandEnv' | 'profile'>) {
+  return {
+    timeoutMs: bound.target.healthTimeoutMs,
+    redact: bound.redact,
+    exec: { cwd: bound.profile.configDir, env: bound.commandEnv, user: bound.target.user },
+  };
+}
+
 /** Takes a runtime snapshot of the profile's target. Never throws for the target's own state. */
 export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Promise<RuntimeSnapshot> {
   const started = Date.now();
@@ -57,10 +67,8 @@ export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Pr
   const versionP = runRecord(target.commands.version, bound);
   const statusP = runRecord(target.commands.status, bound);
   const listenersP: Promise<ListenerScan> = scanListeners(target.port);
-  const processP = listenersP.then((l) => targetProcess(target.port, l.listeners, redact));
-  const healthP: Promise<HealthProbe | null> = target.healthUrl
-    ? probeHealth(target.healthUrl, { timeoutMs: target.healthTimeoutMs, redact })
-    : Promise.resolve(null);
+  const processP = listenersP.then((l) => targetProcess(target.port, l.listeners, redact, target.pidFile));
+  const healthP: Promise<HealthProbe | null> = target.health ? probeTarget(target.health, healthProbeOptions(bound)) : Promise.resolve(null);
   const scanP = scanSignatures(
     [...bound.logs],
     bound.signatures.map((s) => ({ name: s.name, source: s.source, pattern: s.pattern, regex: s.regex })),
@@ -83,9 +91,8 @@ export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Pr
   step.done(proc.pid !== null ? 'pass' : 'warn', proc.pid !== null ? `pid ${proc.pid}, ${proc.tree.length} process(es)` : (proc.note ?? 'not found'));
   step = progress.step('health probe');
   const health = await healthP;
-  if (!health) step.done('skip', 'no healthUrl in the profile');
-  else
-    step.done(health.ok ? 'pass' : 'warn', health.statusCode !== null ? `HTTP ${health.statusCode} in ${health.latencyMs} ms` : (health.error ?? 'no answer'));
+  if (!health) step.done('skip', 'no health probe in the profile (port open only)');
+  else step.done(health.ok ? 'pass' : 'warn', health.detail);
   step = progress.step(`log signatures (${window.minutes} min window)`);
   const scan = await scanP;
   const signatures = snapshotSignatures(bound, scan);
@@ -93,7 +100,7 @@ export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Pr
   const missing = scan.sources.filter((s) => s.missing || s.error).map((s) => s.source);
   step.done(missing.length ? 'warn' : 'pass', `${inWindow} match(es) in window${missing.length ? `; missing/unreadable: ${missing.join(', ')}` : ''}`);
 
-  const parsedVersion = version.exitCode === 0 && !version.timedOut ? parseVersion(`${version.stdout}\n${version.stderr}`) : null;
+  const parsedVersion = version.exitCode === 0 && !version.timedOut ? parseVersion(`${version.stdout}\n${version.stderr}`, target.versionPattern) : null;
   const running = status.exitCode === 0 && !status.timedOut;
   const sourceOrder = new Map(bound.logs.map((l, i) => [l.source, i]));
   const logs = [...scan.sources]
@@ -119,7 +126,15 @@ export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Pr
     durationMs: Date.now() - started,
     hunt: { version: huntVersion() },
     config: { file: bound.profile.file, demo: bound.profile.demo, overrides: [...bound.overrides] },
-    target: { name: target.name, host: target.host, port: target.port, home: target.home, healthUrl: target.healthUrl },
+    target: {
+      name: target.name,
+      host: target.host,
+      port: target.port,
+      home: target.home,
+      healthUrl: target.healthUrl,
+      healthProbe: redact(describeHealth(target.health)),
+      pidFile: target.pidFile,
+    },
     window: { minutes: window.minutes, start: new Date(window.startMs).toISOString(), end: new Date(window.endMs).toISOString() },
     commands: { version: { ...version, parsed: parsedVersion }, status: { ...status, running } },
     listeners: {

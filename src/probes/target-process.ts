@@ -1,7 +1,10 @@
 /**
- * Finds the target's process from who listens on its port, and takes its process tree.
- * Pure selection logic is separate from the process-table read so it can be tested with plain data.
+ * Finds the target's process and takes its process tree. The serving process is named by target.pidFile
+ * when the profile gives one; otherwise it is, among the processes owning the listening socket, the one
+ * none of whose ancestors owns it: a pre-forked server's master, never one of its workers (they share the
+ * socket, and whichever /proc listed first used to win). Pure selection is separate from the reads.
  */
+import { promises as fsp } from 'node:fs';
 import { descendantsOf, listProcesses, type ProcInfo } from '../runtime/proctable.js';
 import type { Redactor } from '../runtime/redact.js';
 import type { Listener } from './listeners.js';
@@ -12,9 +15,23 @@ export interface PidChoice {
   note: string | null;
 }
 
+/** Pure: the owners of `pids` that no ancestor (by the table's parent links) of which is also an owner. */
+export function servingRoots(pids: number[], table: ProcInfo[]): number[] {
+  const owners = new Set(pids);
+  const byPid = new Map(table.map((p) => [p.pid, p]));
+  return pids.filter((pid) => {
+    const seen = new Set<number>();
+    for (let p = byPid.get(pid); p && p.ppid > 0 && !seen.has(p.ppid); p = byPid.get(p.ppid)) {
+      if (owners.has(p.ppid)) return false;
+      seen.add(p.ppid);
+    }
+    return true;
+  });
+}
+
 /**
- * Pure: the target pid among the listeners on its port. Several owners (pre-forked workers, SO_REUSEPORT)
- * resolve to the one that is an ancestor of the others when the table says so, else the lowest pid.
+ * Pure: the serving pid among the listeners on the port. Several owners (a master and its workers) resolve
+ * to the one whose ancestors own nothing; several such roots (independent SO_REUSEPORT servers) to the lowest pid, with a note.
  */
 export function chooseTargetPid(port: number, listeners: Listener[], table: ProcInfo[]): PidChoice {
   const onPort = listeners.filter((l) => l.port === port);
@@ -24,29 +41,79 @@ export function chooseTargetPid(port: number, listeners: Listener[], table: Proc
     return { pid: null, note: `port ${port} is listening but its owner is not visible to this user (run hunt as the target's user)` };
   }
   if (pids.length === 1) return { pid: pids[0], note: null };
-  const ancestor = pids.find((candidate) => {
-    const tree = new Set(descendantsOf(candidate, table).map((p) => p.pid));
-    return pids.every((p) => tree.has(p));
-  });
-  const pid = ancestor ?? pids[0];
-  return { pid, note: `several processes listen on port ${port}: ${pids.join(', ')}; using ${pid}` };
+  const roots = servingRoots(pids, table);
+  if (roots.length === 1) {
+    const others = pids.filter((p) => p !== roots[0]);
+    return {
+      pid: roots[0],
+      note: `port ${port} is shared by ${pids.length} processes; serving process ${roots[0]}, its descendant(s) ${others.join(', ')} share the socket`,
+    };
+  }
+  const pid = (roots.length ? roots : pids)[0];
+  return {
+    pid,
+    note: `several unrelated processes listen on port ${port}: ${pids.join(', ')}; using the lowest, ${pid} (set target.pidFile to name the target)`,
+  };
+}
+
+/** Pure: the pid a pid file holds (first line, digits only), or null. */
+export function parsePidFile(text: string): number | null {
+  const m = /^\s*(\d+)\s*(?:\n|$)/.exec(text);
+  const pid = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** Reads a pid file: the pid, or why there is none. */
+export async function readPidFile(file: string): Promise<{ pid: number | null; note: string | null }> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { pid: null, note: code === 'ENOENT' ? `pid file ${file} does not exist` : `pid file ${file} is unreadable (${code})` };
+  }
+  const pid = parsePidFile(text);
+  return pid === null ? { pid: null, note: `pid file ${file} holds no pid` } : { pid, note: null };
 }
 
 function toSnapshotProcess(p: ProcInfo, redact: Redactor): SnapshotProcess {
-  return { pid: p.pid, ppid: p.ppid, rssKb: p.rssKb, uptimeSec: p.uptimeSec, name: p.name, command: redact(p.command) };
+  return {
+    pid: p.pid,
+    ppid: p.ppid,
+    pgid: p.pgid,
+    sid: p.sid ?? null,
+    rssKb: p.rssKb,
+    uptimeSec: p.uptimeSec,
+    name: p.name,
+    command: redact(p.command),
+  };
 }
 
-/** The target process section of a snapshot: pid from the listeners, then its tree (root first). */
-export async function targetProcess(port: number, listeners: Listener[], redact: Redactor): Promise<RuntimeSnapshot['process']> {
+/** The target process section of a snapshot: pid from the pid file (when the profile names one) or the listeners, then its tree (root first). */
+export async function targetProcess(port: number, listeners: Listener[], redact: Redactor, pidFile: string | null = null): Promise<RuntimeSnapshot['process']> {
   let table: ProcInfo[];
   try {
     table = await listProcesses();
   } catch (err) {
     return { pid: null, source: 'none', note: `process table unavailable: ${(err as Error).message}`, tree: [] };
   }
-  const choice = chooseTargetPid(port, listeners, table);
+  let choice: PidChoice;
+  let source: RuntimeSnapshot['process']['source'] = 'listener';
+  if (pidFile) {
+    const read = await readPidFile(pidFile);
+    source = 'pidFile';
+    choice =
+      read.pid !== null && !table.some((p) => p.pid === read.pid) ? { pid: null, note: `pid file ${pidFile} names ${read.pid}, which is not running` } : read;
+    const chosen = choice.pid;
+    if (chosen !== null) {
+      const owners = new Set(listeners.flatMap((l) => (l.port === port && l.pid !== null ? [l.pid] : [])));
+      const tree = new Set(descendantsOf(chosen, table).map((p) => p.pid));
+      if (owners.size && ![...owners].some((o) => tree.has(o)))
+        choice.note = `pid ${chosen} (pid file) owns no listener on port ${port}: ${[...owners].join(', ')} do`;
+    }
+  } else choice = chooseTargetPid(port, listeners, table);
   if (choice.pid === null) return { pid: null, source: 'none', note: choice.note, tree: [] };
   const tree = descendantsOf(choice.pid, table).map((p) => toSnapshotProcess(p, redact));
   const note = tree.length ? choice.note : `pid ${choice.pid} exited before its process tree was read`;
-  return { pid: choice.pid, source: 'listener', note, tree };
+  return { pid: choice.pid, source, note, tree };
 }

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Redactor } from './redact.js';
 import { noRedaction } from './redact.js';
 import { killGroup } from './signals.js';
+import { runAsIdentity } from './users.js';
 
 /** A command: a string runs through the shell (like the bash scripts it replaces), an array runs directly. */
 export type CommandLine = string | string[];
@@ -26,6 +27,8 @@ export interface ExecOptions {
   killGraceMs?: number;
   /** Called with the child's pid right after it was spawned (the release gate journals it). */
   onSpawn?: (pid: number) => void;
+  /** target.user: run as this user when hunt is root (see users.ts). */
+  user?: string | null;
 }
 
 export interface ExecResult {
@@ -57,7 +60,9 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
   const max = opts.maxOutputChars ?? 8000;
   const started = performance.now();
   const [file, args, shell] = Array.isArray(cmd) ? [cmd[0], cmd.slice(1), false] : [cmd, [], true];
+  const as = runAsIdentity(opts.user);
   const child = execa(file, args, {
+    ...(as ? { uid: as.uid, gid: as.gid } : {}),
     shell,
     cwd: opts.cwd,
     env: opts.env,

@@ -11,6 +11,8 @@ export interface ProcInfo {
   pid: number;
   ppid: number;
   pgid: number;
+  /** Session id (a helper in a session of its own is what a process-group kill misses); null/absent when unknown. */
+  sid?: number | null;
   /** Resident set size in KiB. */
   rssKb: number;
   /** Seconds since the process started (null when unknown). */
@@ -32,7 +34,7 @@ async function readProcEntry(pid: number, bootUptime: number): Promise<ProcInfo 
     const close = stat.lastIndexOf(')');
     const name = stat.slice(stat.indexOf('(') + 1, close);
     const f = stat.slice(close + 2).split(' ');
-    // f[0]=state f[1]=ppid f[2]=pgrp ... f[19]=starttime f[21]=rss (fields 3.. of proc(5), shifted by 3)
+    // f[0]=state f[1]=ppid f[2]=pgrp f[3]=session ... f[19]=starttime f[21]=rss (fields 3.. of proc(5), shifted by 3)
     const startTicks = Number(f[19]);
     let command = '';
     try {
@@ -44,6 +46,7 @@ async function readProcEntry(pid: number, bootUptime: number): Promise<ProcInfo 
       pid,
       ppid: Number(f[1]),
       pgid: Number(f[2]),
+      sid: Number(f[3]),
       rssKb: Number(f[21]) * PAGE_KB,
       uptimeSec: Number.isFinite(startTicks) ? Math.max(0, Math.round(bootUptime - startTicks / CLK_TCK)) : null,
       name,
@@ -70,20 +73,22 @@ export function parseEtime(etime: string): number | null {
 }
 
 async function fromPs(): Promise<ProcInfo[]> {
-  const res = await captureTool('ps', ['-axo', 'pid=,ppid=,pgid=,rss=,stat=,etime=,comm=']);
+  const res = await captureTool('ps', ['-axo', 'pid=,ppid=,pgid=,sess=,rss=,stat=,etime=,comm=']);
   const out: ProcInfo[] = [];
   for (const line of res.stdout.split('\n')) {
-    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line);
-    if (!m || m[5].startsWith('Z')) continue;
+    // sess is a decimal session id on Linux procps; BSD ps may print something else: then it is unknown
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line);
+    if (!m || m[6].startsWith('Z')) continue;
     out.push({
       pid: +m[1],
       ppid: +m[2],
       pgid: +m[3],
-      rssKb: +m[4],
-      state: m[5],
-      uptimeSec: parseEtime(m[6]),
-      name: m[7].split('/').pop() ?? m[7],
-      command: m[7],
+      sid: /^\d+$/.test(m[4]) ? +m[4] : null,
+      rssKb: +m[5],
+      state: m[6],
+      uptimeSec: parseEtime(m[7]),
+      name: m[8].split('/').pop() ?? m[8],
+      command: m[8],
     });
   }
   return out;

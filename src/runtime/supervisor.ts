@@ -13,6 +13,7 @@ import { sendSignal } from './signals.js';
 import { isTearingDown, onTeardown } from './teardown.js';
 import { sampleTable, startKey, subscribeSampler, trackedLive, type TrackedProc } from './proctrack.js';
 import { listProcesses, type ProcInfo } from './proctable.js';
+import { runAsIdentity } from './users.js';
 
 export interface SuperviseOptions {
   command: CommandLine;
@@ -23,6 +24,8 @@ export interface SuperviseOptions {
   stderrFile: string;
   /** How often the tree is sampled while it runs (default 100 ms). */
   sampleIntervalMs?: number;
+  /** target.user: run as this user when hunt is root. */
+  user?: string | null;
 }
 
 export interface ExitInfo {
@@ -93,7 +96,15 @@ export function supervise(opts: SuperviseOptions): Supervised {
     // a teardown already ran the cleanups it knew of: a target started now would outlive hunt
     if (isTearingDown()) throw new Error('hunt is shutting down; not starting a new target');
     // node's spawn rather than execa: the target writes to raw fds (no pipes to drain, no buffering in hunt)
-    child = spawn(file, args, { cwd: opts.cwd, env: opts.env, shell, detached: true, stdio: ['ignore', outFd, errFd] });
+    const as = runAsIdentity(opts.user);
+    child = spawn(file, args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      shell,
+      detached: true,
+      stdio: ['ignore', outFd, errFd],
+      ...(as ? { uid: as.uid, gid: as.gid } : {}),
+    });
   } catch (err) {
     child = null as unknown as ChildProcess;
     finish({ exitCode: null, signal: null, atMs: Date.now(), spawnError: (err as Error).message });

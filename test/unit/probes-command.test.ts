@@ -18,11 +18,25 @@ describe('parseVersion', () => {
     ['v2.13.4-rc.1+build.7 (linux)', '2.13.4-rc.1+build.7'],
     ['node22 build 2024.1.15 ok', '2024.1.15'],
     ['version: 10.20.30\n', '10.20.30'],
-    ['1.2', null],
+    // x.y when there is no x.y.z (postgres, many distributions)
+    ['1.2', '1.2'],
+    ['postgres (PostgreSQL) 15.18', '15.18'],
+    ['psql (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)', '15.18'],
+    ['nginx version: nginx/1.22.1', '1.22.1'],
+    ['Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0', '7.0.15'],
+    // never a part of an address, a date or a clock time
     ['ip 1.2.3.4', null],
+    ['built 2026-11-30 11:40', null],
+    ['up 12:30:45', null],
     ['', null],
   ])('%j -> %j', (text, expected) => {
     expect(parseVersion(text)).toBe(expected);
+  });
+
+  it('target.versionPattern: its first group, else the whole match; no match is unknown', () => {
+    expect(parseVersion('acme release 2026.11 build r42', 'build (r\\d+)')).toBe('r42');
+    expect(parseVersion('acme 2026.11-lts', '\\d{4}\\.\\d+-lts')).toBe('2026.11-lts');
+    expect(parseVersion('acme 1.2.3', 'build (r\\d+)')).toBeNull();
   });
 });
 

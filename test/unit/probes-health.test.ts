@@ -72,13 +72,34 @@ describe('chooseTargetPid', () => {
   it('owner not visible: no pid, says so', () => {
     expect(chooseTargetPid(80, [listener(80, null)], []).note).toMatch(/not visible/);
   });
-  it('one owner; several owners resolve to their common ancestor, else the lowest pid', () => {
+  it('one owner; a master and its workers sharing the socket resolve to the master, whatever order /proc listed them in', () => {
     expect(chooseTargetPid(80, [listener(80, 7)], [])).toEqual({ pid: 7, note: null });
     const table = [proc(1, 0), proc(10, 1), proc(11, 10), proc(12, 10)];
-    expect(chooseTargetPid(80, [listener(80, 12), listener(80, 10), listener(80, 11)], table).pid).toBe(10);
+    for (const order of [
+      [12, 10, 11],
+      [11, 12, 10],
+      [10, 11, 12],
+    ]) {
+      const c = chooseTargetPid(
+        80,
+        order.map((p) => listener(80, p)),
+        table,
+      );
+      expect(c.pid).toBe(10);
+      expect(c.note).toBe('port 80 is shared by 3 processes; serving process 10, its descendant(s) 11, 12 share the socket');
+    }
+  });
+
+  it('a worker under a non-owning intermediate still resolves to the owning ancestor', () => {
+    const table = [proc(1, 0), proc(20, 1), proc(21, 20), proc(22, 21)];
+    expect(chooseTargetPid(80, [listener(80, 22), listener(80, 20)], table).pid).toBe(20);
+  });
+
+  it('unrelated owners (SO_REUSEPORT) take the lowest pid and say how to name the target', () => {
+    const table = [proc(1, 0), proc(11, 1), proc(12, 1)];
     expect(chooseTargetPid(80, [listener(80, 12), listener(80, 11)], table)).toEqual({
       pid: 11,
-      note: 'several processes listen on port 80: 11, 12; using 11',
+      note: 'several unrelated processes listen on port 80: 11, 12; using the lowest, 11 (set target.pidFile to name the target)',
     });
   });
 });
