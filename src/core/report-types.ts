@@ -66,6 +66,8 @@ export interface GateReason {
   id: string;
   rule: string;
   detail: string;
+  /** The gate phase the cause belongs to (T0..T4), when the report says (metadata.phases). */
+  phase?: string;
 }
 
 /** The verdict as written to metadata.gate. */

@@ -104,7 +104,18 @@ function checkReason(c: Check): GateReason | undefined {
   return undefined;
 }
 
+const EFFECT_ORDER: GateStatus[] = ['fail', 'warn', 'pass'];
+const PHASE_ORDER = ['T0', 'T1', 'T2', 'T3', 'T4'];
+const phaseRank = (r: GateReason) => (r.rule === 'internal-error' ? -1 : r.phase ? PHASE_ORDER.indexOf(r.phase) : PHASE_ORDER.length);
+
+/** Causes of the verdict first (fail, then warn), each in phase order T0 -> T4 so the first broken phase leads; then rule, id. */
 function compareReasons(a: GateReason, b: GateReason): number {
+  const ea = EFFECT_ORDER.indexOf(ruleEffect(a.rule));
+  const eb = EFFECT_ORDER.indexOf(ruleEffect(b.rule));
+  if (ea !== eb) return ea - eb;
+  const pa = phaseRank(a);
+  const pb = phaseRank(b);
+  if (pa !== pb) return pa - pb;
   const ra = RULES.indexOf(a.rule as GateRule);
   const rb = RULES.indexOf(b.rule as GateRule);
   if (ra !== rb) return ra - rb;
@@ -122,22 +133,53 @@ function allClearDetail(report: HuntReportV1): string {
 }
 
 /**
+ * Pure: the phase of each check and classification of a gate report, from metadata.phases (absent in other
+ * reports: then no reason carries a phase). Chaos findings belong to T3, signature findings to T4 (counted
+ * there), the ops classification to the earliest phase of the failed checks it lists.
+ */
+export function phaseOf(report: HuntReportV1): { check(id: string): string | undefined; classification(c: Classification): string | undefined } {
+  const phases = report.metadata?.phases;
+  const byCheck = new Map<string, string>();
+  if (Array.isArray(phases)) {
+    for (const p of phases as Array<{ phase?: unknown; checks?: unknown }>) {
+      if (typeof p?.phase !== 'string' || !Array.isArray(p.checks)) continue;
+      for (const id of p.checks) if (typeof id === 'string') byCheck.set(id, p.phase);
+    }
+  }
+  const known = byCheck.size > 0;
+  const check = (id: string) => byCheck.get(id);
+  const classification = (c: Classification): string | undefined => {
+    if (!known) return undefined;
+    if (byCheck.has(c.id)) return byCheck.get(c.id);
+    if (c.id.startsWith('chaos_') || c.id.startsWith('chaos:')) return 'T3';
+    if (c.category === 'ops' && c.id === 'ops_failed_checks') {
+      const failed = report.checks.filter((x) => x.status === 'fail' && !x.id.startsWith('chaos_')).map((x) => byCheck.get(x.id) ?? 'T4');
+      return failed.sort((x, y) => PHASE_ORDER.indexOf(x) - PHASE_ORDER.indexOf(y))[0] ?? 'T4';
+    }
+    return 'T4';
+  };
+  return { check, classification };
+}
+
+/**
  * Computes the gate verdict of a report. `fail`: an internal error, a failed check (not allowlisted), or a
  * classification at/above the blocking severity that is new or regressed. `warn`: any other open finding.
- * `pass`: nothing open. Reasons are sorted by rule (fail causes first), then id.
+ * `pass`: nothing open. Reasons: causes of fail first, then of warn; each group in phase order (T0 -> T4), then rule, id.
  */
 export function computeVerdict(report: HuntReportV1, opts: { blockingSeverity?: Severity; internalErrors?: string[] } = {}): GateVerdict {
   const blockingSeverity = opts.blockingSeverity ?? 'p0';
   const reasons: GateReason[] = [];
   const internal = [...new Set([...recordedInternalErrors(report), ...(opts.internalErrors ?? [])])];
   for (const e of internal) reasons.push({ id: 'internal', rule: 'internal-error', detail: oneLine(e) || 'unknown internal error' });
+  const phase = phaseOf(report);
+  const withPhase = (r: GateReason, p: string | undefined): GateReason => (p ? { ...r, phase: p } : r);
   for (const c of report.checks) {
     const r = checkReason(c);
-    if (r) reasons.push(r);
+    if (r) reasons.push(withPhase(r, phase.check(c.id)));
   }
   for (const c of report.classification) {
     const r = classificationReason(c, blockingSeverity);
-    if (r) reasons.push(r);
+    if (r) reasons.push(withPhase(r, phase.classification(c)));
   }
   if (!report.checks.some((c) => c.status !== 'skip')) {
     const detail = report.checks.length ? `all ${report.checks.length} check(s) were skipped` : 'the report has no checks';

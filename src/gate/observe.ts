@@ -5,7 +5,9 @@
  *   worth a look but not an outage;
  * - `pass` otherwise.
  */
-import { probeHealth } from '../probes/health.js';
+import { describeHealth } from '../config/health.js';
+import { probeTarget } from '../probes/health-probe.js';
+import { healthProbeOptions } from '../probes/snapshot.js';
 import { isPortOpen } from '../runtime/ports.js';
 import type { StepDef } from './types.js';
 import { makeCheck, skipCheck } from './steps/common.js';
@@ -44,7 +46,7 @@ export function evaluateObservation(ok: boolean[], t: ObserveThresholds): Observ
   return { ...base, status: 'pass', summary: `healthy: ${counts}` };
 }
 
-/** The observation step: polls health (or the port, without a healthUrl) every intervalMs for --observe-seconds. */
+/** The observation step: polls the health probe (or only the port, without one) every intervalMs for --observe-seconds. */
 export function observeStep(deps: string[]): StepDef {
   const def: StepDef = {
     id: 't4_observe',
@@ -67,10 +69,10 @@ export function observeStep(deps: string[]): StepDef {
         const at = gate.clock.now();
         let good: boolean;
         let detail: string;
-        if (tg.healthUrl) {
-          const h = await probeHealth(tg.healthUrl, { timeoutMs: tg.healthTimeoutMs, redact: gate.bound.redact });
+        if (tg.health) {
+          const h = await probeTarget(tg.health, healthProbeOptions(gate.bound));
           good = h.ok;
-          detail = h.statusCode !== null ? `HTTP ${h.statusCode} in ${h.latencyMs} ms` : (h.error ?? 'no answer');
+          detail = h.detail;
         } else {
           good = await isPortOpen(tg.port, tg.host, tg.healthTimeoutMs);
           detail = good ? `port ${tg.port} open` : `port ${tg.port} closed`;
@@ -84,12 +86,20 @@ export function observeStep(deps: string[]): StepDef {
         await gate.clock.sleep(Math.min(cfg.intervalMs, left));
       }
       const v = evaluateObservation(ok, cfg);
+      // without a probe only the port was watched: the summary must not call that "healthy"
+      const what = tg.health ? gate.bound.redact(describeHealth(tg.health)) : 'port open only, no health probe in the profile';
+      const summary = tg.health ? v.summary : v.summary.replace(/^healthy: /, 'port open: ');
       const check = makeCheck(gate, def, t, {
         status: v.status,
-        summary: `${v.summary} over ${seconds} s`,
+        summary: `${summary} over ${seconds} s (${what})`,
         evidence: lines.filter((l) => l.includes('FAIL')).slice(0, 10),
         artifacts: ['checks/t4_observe.log'],
-        metadata: { ...v, intervalMs: cfg.intervalMs, thresholds: { consecutiveFailures: cfg.consecutiveFailures, failureRatio: cfg.failureRatio } },
+        metadata: {
+          ...v,
+          probe: what,
+          intervalMs: cfg.intervalMs,
+          thresholds: { consecutiveFailures: cfg.consecutiveFailures, failureRatio: cfg.failureRatio },
+        },
       });
       return { checks: [check], logs: { t4_observe: lines.join('\n') } };
     },

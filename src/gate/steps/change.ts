@@ -1,14 +1,17 @@
 /**
- * T1 change: update (policy warn), restart (strict), wait until ready, verify (strict). Update and
- * restart act on the live target and are NOT idempotent (the journal refuses to repeat them blindly).
- * A target that failed preflight is never changed: hunt does not touch what it cannot see.
+ * T1 change: update (gate.update.policy, default warn), restart (strict), wait until ready, verify (strict).
+ * Update and restart act on the live target and are NOT idempotent (the journal refuses to repeat them
+ * blindly). A target that failed preflight is never changed: hunt does not touch what it cannot see; nor is
+ * it restarted onto an update that failed under the strict policy.
  */
-import { probeHealth } from '../../probes/health.js';
+import { describeHealth } from '../../config/health.js';
+import { probeTarget } from '../../probes/health-probe.js';
+import { healthProbeOptions } from '../../probes/snapshot.js';
 import { isPortOpen } from '../../runtime/ports.js';
 import { waitFor } from '../../runtime/clock.js';
 import type { CommandLine } from '../../runtime/exec.js';
 import type { StepDef, StepOutput, StepRun } from '../types.js';
-import { commandEvidence, commandLog, displayCommand, makeCheck, outcome, runForStep, skipCheck, succeeded, targetCommand } from './common.js';
+import { commandEvidence, commandLog, displayCommand, keyLine, makeCheck, outcome, runForStep, skipCheck, succeeded, targetCommand } from './common.js';
 
 /** Update commands may download and install: they get this long. */
 export const UPDATE_TIMEOUT_MS = 15 * 60_000;
@@ -18,15 +21,22 @@ function preflightFailed(r: StepRun): boolean {
 }
 const NOT_TOUCHED = 'skipped: preflight failed, hunt does not change a target it cannot see (see t0_preflight)';
 
+function strictUpdateFailed(r: StepRun): boolean {
+  const u = r.checkOf('t1_update');
+  return u?.status === 'fail' && u.metadata?.policy === 'strict';
+}
+const NOT_RESTARTED = 'skipped: the update failed under gate.update.policy "strict" (see t1_update); hunt does not restart onto a failed update';
+
 async function commandStep(r: StepRun, def: StepDef, cmd: CommandLine, timeoutMs: number, policy: 'strict' | 'warn'): Promise<StepOutput> {
   const t = r.gate.clock.now();
   r.update(displayCommand(r.gate, cmd));
   const res = await runForStep(r, cmd, timeoutMs);
   const ok = succeeded(res);
   const status = ok ? 'pass' : policy === 'strict' ? 'fail' : 'warn';
+  const line = ok ? null : keyLine(res);
   const check = makeCheck(r.gate, def, t, {
     status,
-    summary: `${ok ? '' : policy === 'warn' ? 'failed (policy warn): ' : 'failed: '}${outcome(res, timeoutMs)}`,
+    summary: `${ok ? '' : policy === 'warn' ? 'failed (policy warn): ' : 'failed: '}${outcome(res, timeoutMs)}${line ? `: ${line}` : ''}`,
     command: res.command,
     evidence: commandEvidence(res, timeoutMs),
     artifacts: [`checks/${def.id}.log`],
@@ -49,7 +59,7 @@ export function changeSteps(): StepDef[] {
       if (preflightFailed(r)) return { checks: [skipCheck(gate, update, NOT_TOUCHED)] };
       const cmd = targetCommand(gate, gate.opts.updateCommand, gate.bound.target.commands.update);
       if (!cmd) return { checks: [skipCheck(gate, update, 'no update command (set target.updateCommand in the profile or pass --update-command)')] };
-      return commandStep(r, update, cmd, UPDATE_TIMEOUT_MS, 'warn');
+      return commandStep(r, update, cmd, UPDATE_TIMEOUT_MS, gate.bound.gate.update.policy);
     },
   };
   const restart: StepDef = {
@@ -61,6 +71,7 @@ export function changeSteps(): StepDef[] {
     async run(r) {
       const { gate } = r;
       if (preflightFailed(r)) return { checks: [skipCheck(gate, restart, NOT_TOUCHED)] };
+      if (strictUpdateFailed(r)) return { checks: [skipCheck(gate, restart, NOT_RESTARTED)] };
       const cmd = targetCommand(gate, gate.opts.restartCommand, gate.bound.target.commands.restart);
       if (!cmd) return { checks: [skipCheck(gate, restart, 'no restart command (set target.restartCommand in the profile or pass --restart-command)')] };
       // a restart stops and starts: it gets the command timeout plus the time the target may take to become ready
@@ -76,6 +87,7 @@ export function changeSteps(): StepDef[] {
     async run(r) {
       const { gate } = r;
       if (preflightFailed(r)) return { checks: [skipCheck(gate, ready, NOT_TOUCHED)] };
+      if (strictUpdateFailed(r)) return { checks: [skipCheck(gate, ready, NOT_RESTARTED)] };
       r.started(process.pid);
       const t = gate.clock.now();
       const tg = gate.bound.target;
@@ -83,16 +95,18 @@ export function changeSteps(): StepDef[] {
       const ok = await waitFor(
         async () => {
           if (!(await isPortOpen(tg.port, tg.host))) return void (last = `port ${tg.port} not open`);
-          if (!tg.healthUrl) return true;
-          const h = await probeHealth(tg.healthUrl, { timeoutMs: tg.healthTimeoutMs, redact: gate.bound.redact });
+          if (!tg.health) return true;
+          const h = await probeTarget(tg.health, healthProbeOptions(gate.bound));
           if (h.ok) return true;
-          last = `health ${h.statusCode !== null ? `HTTP ${h.statusCode}` : h.error}`;
+          last = `health: ${h.detail}`;
           return undefined;
         },
         { timeoutMs: tg.readyTimeoutMs, initialDelayMs: 50, maxDelayMs: 500 },
       );
       const waited = gate.clock.now() - t;
-      const what = tg.healthUrl ? `port ${tg.port} open and ${tg.healthUrl} healthy` : `port ${tg.port} open`;
+      const what = tg.health
+        ? `port ${tg.port} open and healthy (${gate.bound.redact(describeHealth(tg.health))})`
+        : `port ${tg.port} open only (no health probe in the profile)`;
       return {
         checks: [
           makeCheck(
@@ -116,6 +130,7 @@ export function changeSteps(): StepDef[] {
     async run(r) {
       const { gate } = r;
       if (preflightFailed(r)) return { checks: [skipCheck(gate, verify, NOT_TOUCHED)] };
+      if (strictUpdateFailed(r)) return { checks: [skipCheck(gate, verify, NOT_RESTARTED)] };
       const cmd = targetCommand(gate, gate.opts.verifyCommand, gate.bound.target.commands.verify);
       if (!cmd) return { checks: [skipCheck(gate, verify, 'no verify command (set target.verifyCommand in the profile or pass --verify-command)')] };
       return commandStep(r, verify, cmd, gate.bound.target.commandTimeoutMs, 'strict');

@@ -1,4 +1,5 @@
 /** Helpers shared by the gate's steps: building checks, running target commands with their log. */
+import { keyLine as pickLine } from '../../core/key-line.js';
 import type { Check, CheckStatus } from '../../core/report-types.js';
 import { commandText, runCommand, type CommandLine, type ExecResult } from '../../runtime/exec.js';
 import type { GateContext, StepDef, StepRun } from '../types.js';
@@ -61,6 +62,11 @@ export function succeeded(r: ExecResult): boolean {
   return r.exitCode === 0 && !r.timedOut && !r.spawnError;
 }
 
+/** The output line that best says why a command failed (first error-like line, else the last line of stderr/stdout). */
+export function keyLine(r: Pick<ExecResult, 'stdout' | 'stderr'>): string | null {
+  return pickLine([r.stderr, r.stdout]);
+}
+
 /** The log text of a command run (already redacted by exec). */
 export function commandLog(r: ExecResult, timeoutMs: number): string {
   return [`$ ${r.command}`, `# ${outcome(r, timeoutMs)}`, '--- stdout ---', r.stdout || '(empty)', '--- stderr ---', r.stderr || '(empty)'].join('\n');
@@ -79,6 +85,7 @@ export function commandEvidence(r: ExecResult, timeoutMs: number): string[] {
 export async function runForStep(r: StepRun, cmd: CommandLine, timeoutMs: number): Promise<ExecResult> {
   const { gate } = r;
   return runCommand(cmd, {
+    user: gate.bound.target.user,
     cwd: gate.bound.profile.configDir,
     env: gate.bound.commandEnv,
     extendEnv: false,

@@ -26,7 +26,8 @@ function facts(s: RuntimeSnapshot): string[] {
     `version: ${s.summary.version ?? 'unknown'} (${v.timedOut ? 'timed out' : `exit ${v.exitCode}`})`,
     `status: ${st.running ? 'running' : 'not running'} (${st.stdout.split('\n')[0] || st.stderr.split('\n')[0] || `exit ${st.exitCode}`})`,
     `listening on ${s.target.port}: ${s.summary.listening ? `yes (pid ${s.process.pid ?? '?'})` : 'no'}`,
-    `health: ${h ? (h.ok ? `ok (HTTP ${h.statusCode}, ${h.latencyMs} ms)` : `NOT ok (${h.statusCode !== null ? `HTTP ${h.statusCode}` : h.error})`) : 'no healthUrl'}`,
+    `health: ${h ? `${h.ok ? 'ok' : 'NOT ok'} (${h.detail})` : 'no health probe in the profile (port open only)'}`,
+    ...(s.process.note ? [`process: ${s.process.note}`] : []),
   ];
 }
 
@@ -47,13 +48,15 @@ export function preflightStep(): StepDef {
       const s = await snap(r, 'preflight', SNAPSHOT_FILES.preflight);
       const versionOk = s.commands.version.exitCode === 0 && !s.commands.version.timedOut;
       let status: CheckStatus = 'pass';
-      let summary = `${s.target.name} ${s.summary.version ?? '(version unknown)'} is running and healthy`;
+      // without a probe hunt knows the port is open, nothing more: it never says "healthy" then
+      const state = s.summary.healthy === null ? (s.summary.listening ? 'port open only (no health probe in the profile)' : 'not listening') : 'healthy';
+      let summary = `${s.target.name} ${s.summary.version ?? '(version unknown)'} is running, ${state}`;
       if (!s.summary.running || !versionOk) {
         status = 'fail';
         summary = `target not reachable: ${!versionOk ? 'the version command failed' : 'the status command says it is not running'}`;
       } else if (!s.summary.listening || s.summary.healthy === false) {
         status = 'warn';
-        summary = `target runs but is ${!s.summary.listening ? `not listening on port ${s.target.port}` : 'unhealthy'} before the change`;
+        summary = `target runs but is ${!s.summary.listening ? `not listening on port ${s.target.port}` : `unhealthy (${s.health?.detail ?? 'no answer'})`} before the change`;
       }
       return {
         checks: [makeCheck(r.gate, def, t, { status, summary, evidence: facts(s), artifacts: [SNAPSHOT_FILES.preflight], metadata: snapshotMeta(s) })],
