@@ -6,8 +6,9 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { probeHealth, type HealthProbe } from '../probes/health.js';
+import { probeTarget, type HealthProbe } from '../probes/health-probe.js';
 import { scanListeners, type Listener } from '../probes/listeners.js';
+import { readPidFile, servingRoots } from '../probes/target-process.js';
 import { isPortOpen } from '../runtime/ports.js';
 import type { BoundTarget, RunBinding } from '../config/bind.js';
 import type { Redactor } from '../runtime/redact.js';
@@ -97,16 +98,17 @@ export class Lane {
       stderrFile: path.join(this.sandbox.runDir, `${n}-${label}.stderr.log`),
       sup: null as unknown as Supervised,
     };
-    t.sup = supervise({ command: cmd, cwd: this.sandbox.work, env: full, stdoutFile: t.stdoutFile, stderrFile: t.stderrFile });
+    t.sup = supervise({ command: cmd, cwd: this.sandbox.work, env: full, stdoutFile: t.stdoutFile, stderrFile: t.stderrFile, user: this.target.user });
     this.targets.push(t);
     return t;
   }
 
-  /** GET the health URL once (null when the profile has none). */
+  /** Probes the lane instance's health once with the profile's probe (null when the profile has none: port open only). */
   async health(timeoutMs = this.target.healthTimeoutMs): Promise<HealthProbe | null> {
-    const url = this.healthUrl;
-    if (!url) return null;
-    return probeHealth(url, { timeoutMs, redact: this.redact });
+    const spec = this.sandbox.binding.health(this.upstreamUrl);
+    if (!spec) return null;
+    const exec = { cwd: this.sandbox.work, env: this.sandbox.binding.env(this.upstreamUrl), user: this.target.user };
+    return probeTarget(spec, { timeoutMs, redact: this.redact, exec });
   }
 
   /** Ready = port accepts and health answers 2xx; gives up when the target exits or the deadline passes. */
@@ -121,7 +123,7 @@ export class Lane {
       if (await isPortOpen(this.port, this.target.host, 500)) {
         const h = await this.health(Math.min(this.target.healthTimeoutMs, Math.max(200, deadline - performance.now())));
         if (!h || h.ok) return { ready: true, ms: Math.round(performance.now() - started) };
-        reason = `port open but health answered ${h.statusCode ?? h.error}`;
+        reason = `port open but health: ${h.detail}`;
       }
       const left = deadline - performance.now();
       if (left <= 0) return { ready: false, ms: Math.round(performance.now() - started), reason: `${reason} within ${timeoutMs} ms` };
@@ -141,11 +143,21 @@ export class Lane {
     return (await scanListeners()).listeners.filter((l) => l.pid !== null && pids.has(l.pid));
   }
 
-  /** The process that owns the lane port's listener inside `t`'s tree (the daemon, even under a shell wrapper). */
+  /**
+   * The serving process of `t` (the daemon, even under a shell wrapper): the pid in the lane's pid file when the
+   * profile names one inside the sandbox, else the owner of the lane port's listener in `t`'s tree none of whose
+   * ancestors owns it (nginx's master, never a worker sharing its socket).
+   */
   async mainPid(t: Target): Promise<number | undefined> {
-    const pids = new Set((await t.sup.live()).map((p) => p.pid));
-    const owner = (await this.portListeners()).find((l) => l.pid !== null && pids.has(l.pid));
-    return owner?.pid ?? t.sup.pid;
+    const live = await t.sup.live();
+    const pids = new Set(live.map((p) => p.pid));
+    const file = this.sandbox.binding.pidFile;
+    if (file) {
+      const { pid } = await readPidFile(file);
+      if (pid !== null && pids.has(pid)) return pid;
+    }
+    const owners = [...new Set((await this.portListeners()).flatMap((l) => (l.pid !== null && pids.has(l.pid) ? [l.pid] : [])))].sort((a, b) => a - b);
+    return servingRoots(owners, live)[0] ?? t.sup.pid;
   }
 
   /** Redacted stdout and stderr tails plus profile log tails of the sandbox, for pattern matching. */

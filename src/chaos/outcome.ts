@@ -9,7 +9,7 @@ import { checkId, type Finding, type FindingKind, type ScenarioDef } from './typ
 
 const P0_KINDS: ReadonlySet<FindingKind> = new Set(['crash', 'hang', 'leak', 'orphan']);
 const OPS_KINDS: ReadonlySet<FindingKind> = new Set(['message', 'setup']);
-const KIND_ORDER: FindingKind[] = ['crash', 'hang', 'orphan', 'leak', 'behaviour', 'message', 'setup'];
+const KIND_ORDER: FindingKind[] = ['crash', 'hang', 'orphan', 'leak', 'startup', 'behaviour', 'message', 'setup'];
 
 /** Pure: the status findings imply. */
 export function statusOf(findings: Finding[], skipped: string | null): CheckStatus {
@@ -28,7 +28,8 @@ export function rankFindings(findings: Finding[]): Finding[] {
 
 /**
  * Pure: severity of a scenario's classification. Failing crash/hang/leak/orphan findings are p0, other
- * failures p1; a scenario that only warns is p2, so a warning never blocks a gate by severity alone.
+ * failures p1 (a start-up failure too: the target refused to come up, it did not crash while serving); a
+ * scenario that only warns is p2, so a warning never blocks a gate by severity alone.
  */
 export function severityOf(ranked: Finding[]): Severity {
   const worst = ranked[0];

@@ -68,8 +68,24 @@ export function checkProfileForLane(config: Pick<HuntConfig, 'target' | 'chaos'>
     if (u && (!LOOPBACK.has(u.hostname) || u.port !== '54321'))
       problems.push('target.healthUrl: must be on loopback and use {port}, so the lane probes its own instance, never production');
   }
-  if (!isSignalName(config.chaos.signalRestart.signal))
+  const health = t.health;
+  if (health?.kind === 'http') {
+    const probe = expand(health.url, { port: 54321, home: '/sandbox', configDir: '/config' });
+    let u: URL | null = null;
+    try {
+      u = new URL(probe);
+    } catch {
+      problems.push(`target.health.url: ${health.url} is not a URL`);
+    }
+    if (u && (!LOOPBACK.has(u.hostname) || u.port !== '54321'))
+      problems.push('target.health.url: must be on loopback and use {port}, so the lane probes its own instance, never production');
+  }
+  if (health?.kind === 'command' && !JSON.stringify(health.command).includes('{port}') && !t.portEnv)
+    problems.push('target.health.command: must use {port} (or set target.portEnv) so the lane probes its own instance, never production');
+  if (!config.chaos.signalRestart.command && !isSignalName(config.chaos.signalRestart.signal))
     problems.push(`chaos.signalRestart.signal: ${config.chaos.signalRestart.signal} is not a signal on this platform`);
+  if (config.chaos.gracefulShutdown.via === 'signal' && !isSignalName(config.chaos.gracefulShutdown.signal))
+    problems.push(`chaos.gracefulShutdown.signal: ${config.chaos.gracefulShutdown.signal} is not a signal on this platform`);
   if (problems.length)
     throw new ConfigError(`${file}: the profile cannot run in a chaos lane`, {
       details: problems,

@@ -14,6 +14,7 @@ import { isPortOpen } from '../runtime/ports.js';
 import { auditIsolation, auditPlaces, describeIsolation, snapshotPlaces } from './audit/isolation.js';
 import { auditOrphans, describeOrphan } from './audit/orphans.js';
 import { Lane, lastChars } from './lane.js';
+import { prepareLane } from './lane-prepare.js';
 import { buildCheck, classify } from './outcome.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
 import { Recorder, type ScenarioDef } from './types.js';
@@ -94,7 +95,7 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
     const places = auditPlaces({ appHome: s.bound.target.home, cwd: s.cwd, targetCwd: sandbox.work, ignore: s.ignore });
     const before = await snapshotPlaces(places);
     try {
-      await def.run({ name: def.name, cfg: s.bound.chaos, lane, rec });
+      if (await prepareLane(lane, s.bound, rec)) await def.run({ name: def.name, cfg: s.bound.chaos, lane, rec });
     } catch (err) {
       rec.fail('setup', `hunt could not complete the scenario: ${errorMessage(err)}`);
     }

@@ -2,8 +2,11 @@
 import type { ChaosConfig, ScenarioName } from '../config/schema.js';
 import type { Lane } from './lane.js';
 
-/** What went wrong. crash/hang/leak/orphan are p0 when they fail a check. */
-export type FindingKind = 'crash' | 'hang' | 'leak' | 'orphan' | 'behaviour' | 'message' | 'setup';
+/**
+ * What went wrong. crash/hang/leak/orphan are p0 when they fail a check. `startup`: the target exited before
+ * it was ever ready (a start-up failure, e.g. a config it rejects or a directory it may not write), not a crash.
+ */
+export type FindingKind = 'crash' | 'hang' | 'leak' | 'orphan' | 'startup' | 'behaviour' | 'message' | 'setup';
 
 export interface Finding {
   kind: FindingKind;

@@ -1,5 +1,6 @@
 /** Helpers shared by the scenarios: "must fail fast", "must become ready", signal names. */
 import os from 'node:os';
+import { keyLine } from '../../core/key-line.js';
 import { isPortOpen } from '../../runtime/ports.js';
 import type { ExitInfo } from '../../runtime/supervisor.js';
 import { describeExit, type Lane, type Target } from '../lane.js';
@@ -80,7 +81,10 @@ export async function startReady(
     rec.timing(`${label}_ready`, r.ms);
     return t;
   }
-  rec.fail(r.exit ? 'crash' : 'behaviour', `${label} instance never became ready: ${r.reason}`);
+  // an instance that exits before it was ever ready failed to start; it did not crash while serving
+  const out = await lane.outputText(t);
+  const why = keyLine([out.stderr, out.logs, out.stdout]);
+  rec.fail(r.exit ? 'startup' : 'behaviour', `${label} instance never became ready: ${r.reason}${why ? `; it said: ${why}` : ''}`);
   for (const line of await lane.exitEvidence(t, t.sup.startedAtMs)) rec.add(line);
   return null;
 }
