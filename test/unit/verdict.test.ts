@@ -156,3 +156,49 @@ describe('verdictExitCode', () => {
     expect(ruleEffect('something-new')).toBe('fail');
   });
 });
+
+describe('Why FAIL in phase order', () => {
+  const phases = {
+    phases: [
+      { phase: 'T0', checks: ['t0_preflight'] },
+      { phase: 'T1', checks: ['t1_update', 't1_restart'] },
+      { phase: 'T3', checks: ['chaos_graceful_shutdown', 'chaos_crash_recovery'] },
+      { phase: 'T4', checks: ['t4_observe'] },
+    ],
+  };
+
+  it('the first broken phase leads: a T1 update failure comes before the chaos consequences it caused', () => {
+    const v = computeVerdict(
+      report(
+        [
+          check('t0_preflight', 'pass'),
+          check('t1_update', 'fail'),
+          check('t1_restart', 'skip'),
+          check('chaos_crash_recovery', 'fail'),
+          check('chaos_graceful_shutdown', 'fail'),
+          check('t4_observe', 'warn'),
+        ],
+        [cls('chaos_crash_recovery', 'p0', 'new'), cls('ops_failed_checks', 'p0', 'new'), cls('nginx_emerg', 'p0', 'new')],
+        phases,
+      ),
+    );
+    expect(v.status).toBe('fail');
+    expect(v.reasons.map((r) => `${r.phase ?? '-'} ${r.rule} ${r.id}`)).toEqual([
+      'T1 check-fail t1_update',
+      'T1 classification-blocking ops_failed_checks',
+      'T3 check-fail chaos_crash_recovery',
+      'T3 check-fail chaos_graceful_shutdown',
+      'T3 classification-blocking chaos_crash_recovery',
+      'T4 classification-blocking nginx_emerg',
+      'T4 check-warn t4_observe',
+    ]);
+  });
+
+  it('reports without metadata.phases carry no phase and keep the rule order', () => {
+    const v = computeVerdict(report([check('b', 'warn'), check('a', 'fail')]));
+    expect(v.reasons.map((r) => [r.rule, r.id, r.phase])).toEqual([
+      ['check-fail', 'a', undefined],
+      ['check-warn', 'b', undefined],
+    ]);
+  });
+});
