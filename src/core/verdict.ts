@@ -2,6 +2,7 @@
  * The gate verdict: a pure function of a report. Fail closed (an internal error is never a pass) and
  * always explain itself with one machine-readable reason per cause.
  */
+import { OPS_CLASSIFICATION_ID } from './classify.js';
 import type { Check, Classification, GateReason, GateStatus, GateVerdict, HuntReportV1, Severity } from './report-types.js';
 
 /** Severity rank: lower is more severe (p0 blocks first). */
@@ -152,7 +153,7 @@ export function phaseOf(report: HuntReportV1): { check(id: string): string | und
     if (!known) return undefined;
     if (byCheck.has(c.id)) return byCheck.get(c.id);
     if (c.id.startsWith('chaos_') || c.id.startsWith('chaos:')) return 'T3';
-    if (c.category === 'ops' && c.id === 'ops_failed_checks') {
+    if (c.id === OPS_CLASSIFICATION_ID) {
       const failed = report.checks.filter((x) => x.status === 'fail' && !x.id.startsWith('chaos_')).map((x) => byCheck.get(x.id) ?? 'T4');
       return failed.sort((x, y) => PHASE_ORDER.indexOf(x) - PHASE_ORDER.indexOf(y))[0] ?? 'T4';
     }

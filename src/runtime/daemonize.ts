@@ -13,6 +13,7 @@ import { isPortOpen } from './ports.js';
 import { listProcesses } from './proctable.js';
 import { startKey } from './proctrack.js';
 import { isRunning, sendSignal } from './signals.js';
+import { runAsIdentity } from './users.js';
 
 export interface DaemonResult {
   ok: boolean;
@@ -63,6 +64,8 @@ export interface StartOptions {
   host: string;
   port: number;
   readyTimeoutMs: number;
+  /** target.user (when hunt is root and was not already switched by the caller). */
+  user?: string | null;
 }
 
 /** Starts the daemon detached and waits until its port accepts, it exits (a start-up failure), or the deadline. */
@@ -75,7 +78,12 @@ export async function startDaemon(o: StartOptions): Promise<DaemonResult> {
   const from = (await fsp.stat(o.logFile)).size;
   const [file, args, shell] = Array.isArray(o.command) ? [o.command[0], o.command.slice(1), false] : [o.command, [], true];
   let exit: string | null = null;
-  const child = spawn(file, args, { cwd: o.cwd, env: o.env, shell, detached: true, stdio: ['ignore', fd, fd] });
+  const as = runAsIdentity(o.user);
+  if (as) {
+    await fsp.chown(path.dirname(o.pidFile), as.uid, as.gid);
+    await fsp.chown(o.logFile, as.uid, as.gid);
+  }
+  const child = spawn(file, args, { cwd: o.cwd, env: o.env, shell, detached: true, stdio: ['ignore', fd, fd], ...(as ? { uid: as.uid, gid: as.gid } : {}) });
   closeSync(fd);
   child.once('error', (err) => (exit = `could not start: ${err.message}`));
   child.once('exit', (code, sig) => (exit = sig ? `killed by ${sig}` : `exited with code ${code}`));

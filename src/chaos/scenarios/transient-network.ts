@@ -24,11 +24,11 @@ export const transientNetwork: ScenarioDef = {
   async run({ cfg, lane, rec }) {
     const tn = cfg.transientNetwork;
     const upstream = lane.upstreamUrl;
-    if (!upstream || !lane.healthUrl) {
+    if (!upstream || !lane.sandbox.binding.health(upstream)) {
       rec.skip(
         !upstream
           ? 'the profile names no upstream (chaos.upstreamEnv or {upstreamUrl} in the start command)'
-          : 'the profile has no target.healthUrl to observe degradation',
+          : 'the profile has no health probe (target.health or target.healthUrl) to observe degradation',
       );
       return;
     }
@@ -52,7 +52,7 @@ export const transientNetwork: ScenarioDef = {
         const h = await lane.health(Math.min(2000, lane.target.healthTimeoutMs));
         if (h && !h.ok && degradedAfter === null) {
           degradedAfter = Date.now() - faultAt;
-          worst = `${h.statusCode ?? h.error}${h.body ? ` ${h.body.slice(0, 200)}` : ''}`;
+          worst = `${h.detail}${h.body ? ` ${h.body.slice(0, 200)}` : ''}`;
         }
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -77,7 +77,7 @@ export const transientNetwork: ScenarioDef = {
         const h = await lane.health();
         rec.fail(
           'behaviour',
-          `still unhealthy ${tn.recoveryDeadlineMs} ms after the upstream came back (${h?.statusCode ?? h?.error} ${h?.body?.slice(0, 200) ?? ''})`,
+          `still unhealthy ${tn.recoveryDeadlineMs} ms after the upstream came back (${h?.detail ?? 'no probe'} ${h?.body?.slice(0, 200) ?? ''})`,
         );
       } else {
         rec.timing('recovered_after_clear', recovered);

@@ -29,12 +29,44 @@ function signalOf(name: string | undefined): NodeJS.Signals {
   return s as NodeJS.Signals;
 }
 
+/** The flags a managed profile implies (what its derived commands would pass), so `hunt daemon start --config p.json` just works. */
+async function fromProfile(opts: DaemonOptions, ctx: RunContext): Promise<{ opts: DaemonOptions; env: NodeJS.ProcessEnv; user: string | null }> {
+  const { bindFromFlags } = await import('../../config/bind.js');
+  const bound = await bindFromFlags({ config: opts.config }, ctx);
+  const t = bound.target;
+  if (!t.managed) throw new UsageError(`${bound.profile.file}: target.manage is not "hunt"`, { hint: 'hunt daemon --config is for profiles whose daemon hunt runs detached' });
+  const start = Array.isArray(t.commands.start) ? t.commands.start : [t.commands.start];
+  const stop = bound.templates.target.stopCommand ? t.commands.stop : undefined;
+  const derived: DaemonOptions = {
+    args: [opts.args[0], ...start],
+    shell: !Array.isArray(t.commands.start),
+    pidFile: t.managed.pidFile,
+    logFile: t.managed.logFile,
+    cwd: bound.profile.configDir,
+    host: t.host,
+    port: t.port,
+    readyTimeoutMs: t.readyTimeoutMs,
+    signal: bound.chaos.gracefulShutdown.signal,
+    timeoutMs: Math.min(bound.chaos.gracefulShutdown.deadlineMs, t.commandTimeoutMs),
+    stopCommand: stop ? JSON.stringify(stop) : undefined,
+    json: opts.json,
+  };
+  return { opts: derived, env: { ...bound.commandEnv }, user: t.user };
+}
+
 /** Runs the action and prints its outcome. */
-export async function run(opts: DaemonOptions, ctx: RunContext): Promise<number> {
+export async function run(given: DaemonOptions, ctx: RunContext): Promise<number> {
+  let opts = given;
+  let baseEnv: NodeJS.ProcessEnv = ctx.env;
+  let user: string | null = null;
+  if (given.config) {
+    if (given.pidFile || given.args.length > 1) throw new UsageError('--config takes everything from the profile; drop --pid-file and the command');
+    ({ opts, env: baseEnv, user } = await fromProfile(given, ctx));
+  }
   const [action, ...rest] = opts.args;
-  if (!opts.pidFile) throw new UsageError('--pid-file <file> is required');
+  if (!opts.pidFile) throw new UsageError('--pid-file <file> (or --config <profile>) is required');
   const pidFile = path.resolve(ctx.cwd, opts.pidFile);
-  const env = { ...ctx.env };
+  const env = { ...baseEnv };
   for (const k of NOT_INHERITED) delete env[k];
   const cwd = path.resolve(ctx.cwd, opts.cwd ?? '.');
   const stop = () =>
@@ -52,6 +84,7 @@ export async function run(opts: DaemonOptions, ctx: RunContext): Promise<number>
       host: opts.host ?? '127.0.0.1',
       port: opts.port,
       readyTimeoutMs: opts.readyTimeoutMs ?? 15_000,
+      user,
     });
   };
   let result: DaemonResult;

@@ -7,6 +7,8 @@ import { defineCommand } from '../types.js';
 export interface DaemonOptions {
   /** [action, ...start command argv] */
   args: string[];
+  /** A profile with target.manage "hunt": every other value comes from it. */
+  config?: string;
   pidFile?: string;
   logFile?: string;
   cwd?: string;
@@ -33,7 +35,8 @@ export const daemonSpec = defineCommand<DaemonOptions>({
         .addArgument(new Argument('<action>', 'what to do').choices(['start', 'stop', 'restart', 'status']))
         .addArgument(new Argument('[command...]', 'start/restart: the foreground command (after --)')),
       [
-        textOption('--pid-file <file>', 'the pid file hunt writes and reads (required)'),
+        textOption('--config <file>', 'a profile with target.manage "hunt": pid file, log, command, port and stop signal come from it (HUNT_PORT/HUNT_TARGET_HOME apply)'),
+        textOption('--pid-file <file>', 'the pid file hunt writes and reads (required without --config)'),
         textOption('--log-file <file>', 'start/restart: where the daemon output is appended'),
         textOption('--cwd <dir>', 'start/restart: working directory of the daemon'),
         textOption('--host <host>', 'start/restart: the host the daemon listens on (default 127.0.0.1)'),
