@@ -109,8 +109,8 @@ const EFFECT_ORDER: GateStatus[] = ['fail', 'warn', 'pass'];
 const PHASE_ORDER = ['T0', 'T1', 'T2', 'T3', 'T4'];
 const phaseRank = (r: GateReason) => (r.rule === 'internal-error' ? -1 : r.phase ? PHASE_ORDER.indexOf(r.phase) : PHASE_ORDER.length);
 
-/** Causes of the verdict first (fail, then warn), each in phase order T0 -> T4 so the first broken phase leads; then rule, id. */
-function compareReasons(a: GateReason, b: GateReason): number {
+/** Causes of the verdict first (fail, then warn), each in phase order T0 -> T4 so the first broken phase leads; then rule, step order, id. */
+function compareReasons(a: GateReason, b: GateReason, order: (id: string) => number): number {
   const ea = EFFECT_ORDER.indexOf(ruleEffect(a.rule));
   const eb = EFFECT_ORDER.indexOf(ruleEffect(b.rule));
   if (ea !== eb) return ea - eb;
@@ -120,6 +120,9 @@ function compareReasons(a: GateReason, b: GateReason): number {
   const ra = RULES.indexOf(a.rule as GateRule);
   const rb = RULES.indexOf(b.rule as GateRule);
   if (ra !== rb) return ra - rb;
+  const oa = order(a.id);
+  const ob = order(b.id);
+  if (oa !== ob) return oa - ob;
   if (a.id !== b.id) return a.id < b.id ? -1 : 1;
   return a.detail < b.detail ? -1 : a.detail > b.detail ? 1 : 0;
 }
@@ -138,13 +141,23 @@ function allClearDetail(report: HuntReportV1): string {
  * reports: then no reason carries a phase). Chaos findings belong to T3, signature findings to T4 (counted
  * there), the ops classification to the earliest phase of the failed checks it lists.
  */
-export function phaseOf(report: HuntReportV1): { check(id: string): string | undefined; classification(c: Classification): string | undefined } {
+export function phaseOf(report: HuntReportV1): {
+  check(id: string): string | undefined;
+  classification(c: Classification): string | undefined;
+  /** Position of a check in step order (phases as listed; unknown ids last). */
+  order(id: string): number;
+} {
   const phases = report.metadata?.phases;
   const byCheck = new Map<string, string>();
+  const position = new Map<string, number>();
   if (Array.isArray(phases)) {
     for (const p of phases as Array<{ phase?: unknown; checks?: unknown }>) {
       if (typeof p?.phase !== 'string' || !Array.isArray(p.checks)) continue;
-      for (const id of p.checks) if (typeof id === 'string') byCheck.set(id, p.phase);
+      for (const id of p.checks) {
+        if (typeof id !== 'string') continue;
+        byCheck.set(id, p.phase);
+        if (!position.has(id)) position.set(id, position.size);
+      }
     }
   }
   const known = byCheck.size > 0;
@@ -159,7 +172,7 @@ export function phaseOf(report: HuntReportV1): { check(id: string): string | und
     }
     return 'T4';
   };
-  return { check, classification };
+  return { check, classification, order: (id) => position.get(id) ?? Number.MAX_SAFE_INTEGER };
 }
 
 /**
@@ -186,7 +199,7 @@ export function computeVerdict(report: HuntReportV1, opts: { blockingSeverity?: 
     const detail = report.checks.length ? `all ${report.checks.length} check(s) were skipped` : 'the report has no checks';
     reasons.push({ id: 'checks', rule: 'nothing-verified', detail: `${detail}: nothing was verified` });
   }
-  reasons.sort(compareReasons);
+  reasons.sort((a, b) => compareReasons(a, b, phase.order));
   let status: GateStatus = 'pass';
   for (const r of reasons) {
     const effect = ruleEffect(r.rule);

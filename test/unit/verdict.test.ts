@@ -161,17 +161,18 @@ describe('Why FAIL in phase order', () => {
   const phases = {
     phases: [
       { phase: 'T0', checks: ['t0_preflight'] },
-      { phase: 'T1', checks: ['t1_update', 't1_restart'] },
+      { phase: 'T1', checks: ['t1_update', 't1_restart', 't1_ready'] },
       { phase: 'T3', checks: ['chaos_graceful_shutdown', 'chaos_crash_recovery'] },
       { phase: 'T4', checks: ['t4_observe'] },
     ],
   };
 
-  it('the first broken phase leads: a T1 update failure comes before the chaos consequences it caused', () => {
+  it('the first broken phase leads (steps in their order): a T1 update failure comes before the chaos consequences it caused', () => {
     const v = computeVerdict(
       report(
         [
           check('t0_preflight', 'pass'),
+          check('t1_ready', 'fail'),
           check('t1_update', 'fail'),
           check('t1_restart', 'skip'),
           check('chaos_crash_recovery', 'fail'),
@@ -185,9 +186,10 @@ describe('Why FAIL in phase order', () => {
     expect(v.status).toBe('fail');
     expect(v.reasons.map((r) => `${r.phase ?? '-'} ${r.rule} ${r.id}`)).toEqual([
       'T1 check-fail t1_update',
+      'T1 check-fail t1_ready',
       'T1 classification-blocking ops_failed_checks',
-      'T3 check-fail chaos_crash_recovery',
       'T3 check-fail chaos_graceful_shutdown',
+      'T3 check-fail chaos_crash_recovery',
       'T3 classification-blocking chaos_crash_recovery',
       'T4 classification-blocking nginx_emerg',
       'T4 check-warn t4_observe',
