@@ -65,11 +65,15 @@ async function openDir(prefix: string): Promise<string> {
   return dir;
 }
 
-/** Copies examples/<name> into a fresh suite dir and patches its profile (the isolation audit ignores foreign /tmp noise). */
-export async function createDaemonSuite(name: 'nginx' | 'redis', patch: (p: Record<string, any>) => void = () => {}): Promise<DaemonSuite> {
+/** Copies examples/<name> (or `from`) into a fresh suite dir and patches its profile (the isolation audit ignores foreign /tmp noise). */
+export async function createDaemonSuite(
+  name: string,
+  patch: (p: Record<string, any>) => void = () => {},
+  from = path.join(repoRoot, 'examples', name),
+): Promise<DaemonSuite> {
   const dir = await openDir(`hunt-${name}-e2e-`);
   const profileDir = path.join(dir, 'profile');
-  await fsp.cp(path.join(repoRoot, 'examples', name), profileDir, { recursive: true });
+  await fsp.cp(from, profileDir, { recursive: true });
   const profile = path.join(profileDir, 'hunt.config.json');
   const p = JSON.parse(await fsp.readFile(profile, 'utf8')) as Record<string, any>;
   p.$schema = path.join(repoRoot, 'schemas', 'hunt-config.schema.json');
