@@ -1,8 +1,8 @@
 /**
  * "Was an error logged after the reload?" A refused reload is not a successful reload: nginx keeps serving
  * the old config after SIGHUP and only its error log says `[emerg]`. The lane marks its log files before the
- * reload and reads exactly the bytes appended since, for the profile's error signatures (kind crash, config
- * or error; warnings do not fail a reload).
+ * reload and reads exactly the bytes appended since, for the signatures that would block the gate (severity at
+ * or above gate.blockingSeverity: kind crash and config by default, as the gate's own check of appended lines).
  *
  * Interim: the scanner's mark API (src/scan/marks.ts: markLogs / scanAppended, with rotation handled) is not
  * on main yet; until it is, this reads from each file's size at the mark (a lane's logs are fresh files that
@@ -12,6 +12,9 @@ import { promises as fsp } from 'node:fs';
 import type { Redactor } from '../runtime/redact.js';
 import type { ScanSource } from '../scan/types.js';
 import type { SignatureConfig } from '../config/schema.js';
+import { SEVERITY_RANK } from '../core/verdict.js';
+import { signatureSeverity } from '../core/classify.js';
+import type { Severity } from '../core/report-types.js';
 
 /** Where each log file ended at the mark. */
 export interface ErrorMark {
@@ -26,9 +29,9 @@ export interface LoggedError {
   line: string;
 }
 
-/** Pure: the signatures that fail a reload when they appear (not warnings). */
-export function errorSignatures(signatures: readonly SignatureConfig[]): SignatureConfig[] {
-  return signatures.filter((s) => s.kind !== 'warning');
+/** Pure: the signatures that fail a reload when they appear: severity at or above the blocking one. */
+export function errorSignatures(signatures: readonly SignatureConfig[], blocking: Severity): SignatureConfig[] {
+  return signatures.filter((s) => SEVERITY_RANK[signatureSeverity(s)] <= SEVERITY_RANK[blocking]);
 }
 
 async function sizeOf(file: string): Promise<number> {
@@ -69,12 +72,13 @@ export async function errorsSince(
   mark: ErrorMark,
   sources: readonly ScanSource[],
   signatures: readonly SignatureConfig[],
+  blocking: Severity,
   redact: Redactor,
   max = 3,
 ): Promise<LoggedError[]> {
   const out: LoggedError[] = [];
   for (const src of sources) {
-    const sigs = errorSignatures(signatures).filter((s) => s.source === src.source);
+    const sigs = errorSignatures(signatures, blocking).filter((s) => s.source === src.source);
     if (!sigs.length) continue;
     const lines = (await appended(src.path, mark.sizes.get(src.path) ?? 0)).split('\n');
     for (const sig of sigs) {

@@ -51,6 +51,8 @@ export interface LaneBinding {
   scanSources: ScanSource[];
   /** The profile's signatures (the lane's logs are read for them: an error logged after a reload fails it). */
   signatures: readonly SignatureConfig[];
+  /** gate.blockingSeverity: a signature at or above it logged after a reload fails the reload. */
+  blockingSeverity: 'p0' | 'p1' | 'p2';
 }
 
 /** Pure: the sandbox counterpart of the production home: `~`-relative homes follow HOME, others keep their name. */
@@ -118,5 +120,6 @@ export function bindLane(bound: RunBinding, places: LanePlaces): LaneBinding {
       ...(l.timestamp ? { timestamp: { format: l.timestamp.format, field: l.timestamp.field, regex: l.timestamp.regex } } : {}),
     })),
     signatures: bound.signatures,
+    blockingSeverity: bound.gate.blockingSeverity,
   };
 }

@@ -17,14 +17,15 @@ afterEach(async () => {
 const sig = (name: string, pattern: string, kind: SignatureConfig['kind'], regex = false): SignatureConfig => ({ name, source: 'error', pattern, regex, kind });
 
 describe('errors logged after a reload', () => {
-  it('reads only the lines appended after the mark, for error signatures only, redacted', async () => {
+  it('reads only the lines appended after the mark, for signatures at the blocking severity, redacted', async () => {
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'hunt-logged-'));
     dirs.push(dir);
     const log = path.join(dir, 'error.log');
     await fsp.writeFile(log, '2026/11/30 11:40:00 [emerg] 1#1: old failure before the mark\n');
     const sources = [{ source: 'error', path: log, rotated: false }];
     const sigs = [sig('nginx_emerg', '[emerg]', 'config'), sig('nginx_warn', '[warn]', 'warning'), sig('nginx_crit', '\\[(crit|alert)\\]', 'error', true)];
-    expect(errorSignatures(sigs).map((s) => s.name)).toEqual(['nginx_emerg', 'nginx_crit']);
+    expect(errorSignatures(sigs, 'p0').map((s) => s.name)).toEqual(['nginx_emerg']);
+    expect(errorSignatures(sigs, 'p1').map((s) => s.name)).toEqual(['nginx_emerg', 'nginx_warn', 'nginx_crit']); // as the gate: kind warning is p1 unless the profile says otherwise
     const mark = await markErrors(sources);
     await fsp.appendFile(
       log,
@@ -35,7 +36,7 @@ describe('errors logged after a reload', () => {
         '',
       ].join('\n'),
     );
-    const got = await errorsSince(mark, sources, sigs, createRedactor());
+    const got = await errorsSince(mark, sources, sigs, 'p0', createRedactor());
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({ signature: 'nginx_emerg', source: 'error' });
     expect(got[0].line).toContain('[emerg] 1#1: unknown directive "bogus"');
@@ -49,9 +50,9 @@ describe('errors logged after a reload', () => {
     const sources = [{ source: 'error', path: log, rotated: false }];
     const sigs = [sig('fatal', 'FATAL', 'crash')];
     const mark = await markErrors(sources);
-    expect(await errorsSince(mark, sources, sigs, createRedactor())).toEqual([]);
+    expect(await errorsSince(mark, sources, sigs, 'p0', createRedactor())).toEqual([]);
     await fsp.writeFile(log, '12:M 30 Nov 2026 11:40:01.123 # FATAL something\n');
-    expect((await errorsSince(mark, sources, sigs, createRedactor())).map((e) => e.signature)).toEqual(['fatal']);
+    expect((await errorsSince(mark, sources, sigs, 'p0', createRedactor())).map((e) => e.signature)).toEqual(['fatal']);
   });
 });
 

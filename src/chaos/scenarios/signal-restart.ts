@@ -34,7 +34,7 @@ export const signalRestart: ScenarioDef = {
     const mainBefore = await lane.mainPid(t);
     const before = await lane.treeListeners(t);
     rec.add(`listeners before ${how}: ${listenerList(before)}`);
-    const { scanSources, signatures } = lane.sandbox.binding;
+    const { scanSources, signatures, blockingSeverity } = lane.sandbox.binding;
     const mark = await markErrors(scanSources);
     const sentAt = Date.now();
     if (sc.command) {
@@ -67,7 +67,7 @@ export const signalRestart: ScenarioDef = {
       const h = await lane.health();
       rec.fail('behaviour', `not serving and healthy within ${sc.deadlineMs} ms of ${how} (health: ${h ? h.detail : 'n/a'})`);
     } else rec.timing('serving_after_reload', back);
-    const logged = await errorsSince(mark, scanSources, signatures, lane.redact);
+    const logged = await errorsSince(mark, scanSources, signatures, blockingSeverity, lane.redact);
     for (const e of logged) rec.add(`logged after ${how} (${e.source}, signature ${e.signature}): ${e.line}`);
     if (logged.length) {
       const first = logged[0];
