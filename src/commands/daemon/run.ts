@@ -34,7 +34,10 @@ async function fromProfile(opts: DaemonOptions, ctx: RunContext): Promise<{ opts
   const { bindFromFlags } = await import('../../config/bind.js');
   const bound = await bindFromFlags({ config: opts.config }, ctx);
   const t = bound.target;
-  if (!t.managed) throw new UsageError(`${bound.profile.file}: target.manage is not "hunt"`, { hint: 'hunt daemon --config is for profiles whose daemon hunt runs detached' });
+  if (!t.managed)
+    throw new UsageError(`${bound.profile.file}: target.manage is not "hunt"`, {
+      hint: 'hunt daemon --config is for profiles whose daemon hunt runs detached',
+    });
   const start = Array.isArray(t.commands.start) ? t.commands.start : [t.commands.start];
   const stop = bound.templates.target.stopCommand ? t.commands.stop : undefined;
   const derived: DaemonOptions = {

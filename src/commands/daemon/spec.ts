@@ -35,7 +35,10 @@ export const daemonSpec = defineCommand<DaemonOptions>({
         .addArgument(new Argument('<action>', 'what to do').choices(['start', 'stop', 'restart', 'status']))
         .addArgument(new Argument('[command...]', 'start/restart: the foreground command (after --)')),
       [
-        textOption('--config <file>', 'a profile with target.manage "hunt": pid file, log, command, port and stop signal come from it (HUNT_PORT/HUNT_TARGET_HOME apply)'),
+        textOption(
+          '--config <file>',
+          'a profile with target.manage "hunt": pid file, log, command, port and stop signal come from it (HUNT_PORT/HUNT_TARGET_HOME apply)',
+        ),
         textOption('--pid-file <file>', 'the pid file hunt writes and reads (required without --config)'),
         textOption('--log-file <file>', 'start/restart: where the daemon output is appended'),
         textOption('--cwd <dir>', 'start/restart: working directory of the daemon'),
