@@ -80,7 +80,7 @@ export function buildCheck(i: CheckInput): Check {
     command: i.command,
     evidence: [...ranked.map((f) => `${f.level.toUpperCase()} ${f.kind}: ${f.detail}`), ...i.evidence],
     artifacts: i.artifacts,
-    metadata: { ...i.metadata, findings: ranked },
+    metadata: { ...i.metadata, findings: ranked, ...(status === 'fail' || status === 'warn' ? { fix: i.def.suggestedFix } : {}) },
   };
 }
 

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { CommandLine } from '../runtime/exec.js';
 import { createRedactor, type Redactor } from '../runtime/redact.js';
+import { runAsIdentity } from '../runtime/users.js';
 import type { ScanSource } from '../scan/types.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { runOverrides, type ConfigOverrides, type Overrides } from './overrides.js';
@@ -160,6 +161,7 @@ export function bindRun(loaded: LoadedConfig, input: BindInput): RunBinding {
   const o = input.overrides ?? { values: {}, notes: [] };
   const t: TargetConfig = { ...c.target, port: o.values.port ?? c.target.port, commandTimeoutMs: o.values.commandTimeoutMs ?? c.target.commandTimeoutMs };
   const v: PlaceholderValues = { port: t.port, home: profileHome(loaded, t.port, o.values.home), configDir: loaded.configDir };
+  runAsIdentity(t.user ?? null); // an unknown target.user is exit 2 now, not an error deep inside the first command
   const expanded = expandTarget(t, v, expandContext(c.chaos, t, input.env));
   const baseEnv = Object.freeze({ ...input.env });
   const target: BoundTarget = Object.freeze({

@@ -77,9 +77,11 @@ function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
+/** "<title>: <summary>", then the check's own fix (metadata.fix) when it carries one: the reason says what to do. */
 function checkDetail(c: Check): string {
   const summary = oneLine(c.summary);
-  return summary ? `${oneLine(c.title)}: ${summary}` : oneLine(c.title);
+  const fix = typeof c.metadata?.fix === 'string' && c.metadata.fix.trim() ? ` (fix: ${oneLine(c.metadata.fix)})` : '';
+  return `${summary ? `${oneLine(c.title)}: ${summary}` : oneLine(c.title)}${fix}`;
 }
 
 function classificationReason(c: Classification, blocking: Severity): GateReason | undefined {

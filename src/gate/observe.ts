@@ -97,6 +97,7 @@ export function observeStep(deps: string[]): StepDef {
         metadata: {
           ...v,
           probe: what,
+          ...(v.status === 'pass' ? {} : { fix: 'the target went unhealthy after the change: see checks/t4_observe.log for when, and its logs for why' }),
           intervalMs: cfg.intervalMs,
           thresholds: { consecutiveFailures: cfg.consecutiveFailures, failureRatio: cfg.failureRatio },
         },

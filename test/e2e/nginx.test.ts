@@ -128,6 +128,7 @@ describe.skipIf(!available)('examples/nginx on a real nginx', () => {
     expect(v.status).toBe('fail');
     expect(v.reasons[0]).toMatchObject({ id: 't1_update', rule: 'check-fail', phase: 'T1' });
     expect(v.reasons[0].detail).toMatch(/\[emerg\] .*unknown directive "bogus_directive"/);
+    expect(v.reasons[0].detail).toMatch(/\(fix: make the release pass its own update check/);
     expect(r.checks.find((c) => c.id === 't1_restart')).toMatchObject({ status: 'skip' });
     expect(await masterPid()).toBe(before);
   });

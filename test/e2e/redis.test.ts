@@ -101,6 +101,7 @@ describe.skipIf(!available)('examples/redis on a real redis-server', () => {
     expect(res.code).toBe(1);
     expect(v.reasons[0]).toMatchObject({ id: 't1_update', rule: 'check-fail', phase: 'T1' });
     expect(v.reasons[0].detail).toMatch(/redis\.tgz: FAILED/);
+    expect(v.reasons[0].detail).toMatch(/\(fix: make the release pass its own update check/);
     expect(await daemonPid()).toBe(before);
   });
 

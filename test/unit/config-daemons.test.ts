@@ -181,3 +181,11 @@ describe('lifecycle defaults and knobs', () => {
     expect(bindLane(prod, { root: '/sb', home: '/sb/home', tmp: '/sb/tmp', xdg: {}, port: 7000, marker: {} }).pidFile).toBeNull();
   });
 });
+
+describe('target.user', () => {
+  it('an unknown user is a config error when the run is bound, naming the fix', () => {
+    const l = loaded((c) => Object.assign(c.target, { user: 'no-such-user-hunt-e2e' }));
+    expect(() => bindRun(l, { env: {} })).toThrow(/target\.user: no user "no-such-user-hunt-e2e" on this machine/);
+    expect(bindRun(loaded((c) => Object.assign(c.target, { user: '0' })), { env: {} }).target.user).toBe('0');
+  });
+});

@@ -204,3 +204,10 @@ describe('Why FAIL in phase order', () => {
     ]);
   });
 });
+
+describe('a reason says what to do', () => {
+  it("a failed check's metadata.fix ends its reason", () => {
+    const v = computeVerdict(report([check('t1_update', 'fail', { metadata: { policy: 'strict', fix: 'make the release pass its own update check' } })]));
+    expect(v.reasons[0].detail).toBe('title t1_update: summary t1_update (fix: make the release pass its own update check)');
+  });
+});

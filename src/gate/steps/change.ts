@@ -27,6 +27,14 @@ function strictUpdateFailed(r: StepRun): boolean {
 }
 const NOT_RESTARTED = 'skipped: the update failed under gate.update.policy "strict" (see t1_update); hunt does not restart onto a failed update';
 
+/** What to do about a failed T1 step: carried into the verdict's reason (metadata.fix). */
+export const T1_FIX: Record<string, string> = {
+  t1_update: 'make the release pass its own update check (the quoted line says what it rejected); the live target was not restarted',
+  t1_restart: 'the target refused the change: fix what the quoted line names (config, permissions, port), or roll back',
+  t1_ready: 'the target did not become ready after the restart: see the health probe detail and its logs',
+  t1_verify: 'the verify command rejects the running target: see its output in checks/t1_verify.log',
+};
+
 async function commandStep(r: StepRun, def: StepDef, cmd: CommandLine, timeoutMs: number, policy: 'strict' | 'warn'): Promise<StepOutput> {
   const t = r.gate.clock.now();
   r.update(displayCommand(r.gate, cmd));
@@ -40,7 +48,7 @@ async function commandStep(r: StepRun, def: StepDef, cmd: CommandLine, timeoutMs
     command: res.command,
     evidence: commandEvidence(res, timeoutMs),
     artifacts: [`checks/${def.id}.log`],
-    metadata: { policy, exitCode: res.exitCode, timedOut: res.timedOut },
+    metadata: { policy, exitCode: res.exitCode, timedOut: res.timedOut, ...(status === 'pass' ? {} : { fix: T1_FIX[def.id] }) },
   });
   return { checks: [check], logs: { [def.id]: commandLog(res, timeoutMs) } };
 }
@@ -115,7 +123,11 @@ export function changeSteps(): StepDef[] {
             t,
             ok
               ? { status: 'pass', summary: `${what} after ${waited} ms` }
-              : { status: 'fail', summary: `not ready within ${tg.readyTimeoutMs} ms: ${last}`, metadata: { readyTimeoutMs: tg.readyTimeoutMs } },
+              : {
+                  status: 'fail',
+                  summary: `not ready within ${tg.readyTimeoutMs} ms: ${last}`,
+                  metadata: { readyTimeoutMs: tg.readyTimeoutMs, fix: T1_FIX.t1_ready },
+                },
           ),
         ],
       };
