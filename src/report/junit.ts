@@ -58,12 +58,39 @@ function testcase(c: Check, classname: string): string {
   return lines.join('\n');
 }
 
+/**
+ * Wall-clock time of the run: endedAt - startedAt of the report, else the span of its checks. Never the sum of
+ * check durations: checks run concurrently, and a 24 s run must not read as 33 s.
+ */
+export function wallClockMs(report: HuntReportV1): number {
+  const span = (a: string, b: string) => {
+    const ms = Date.parse(b) - Date.parse(a);
+    return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  };
+  const whole = span(report.startedAt, report.endedAt);
+  if (whole !== undefined) return whole;
+  const starts = report.checks.map((c) => Date.parse(c.startedAt)).filter(Number.isFinite);
+  const ends = report.checks.map((c) => Date.parse(c.endedAt)).filter(Number.isFinite);
+  return starts.length && ends.length ? Math.max(0, Math.max(...ends) - Math.min(...starts)) : 0;
+}
+
+/** The JUnit timestamp: UTC date-time without zone or fraction, as the JUnit XML schema's pattern wants. */
+export function junitTimestamp(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) : '1970-01-01T00:00:00';
+}
+
+/** The host the checks ran on, as the producing run recorded it (metadata.hostname); the schema's fallback otherwise. */
+function hostOf(report: HuntReportV1): string {
+  const h = report.metadata?.hostname;
+  return typeof h === 'string' && h.trim() ? h : 'localhost';
+}
+
 /** Renders the JUnit XML document of a (normalized) report and its verdict. */
 export function renderJunit(report: HuntReportV1, gate: GateVerdict): string {
   const classname = `hunt.${report.lane}`;
   const n = (s: Check['status']) => report.checks.filter((c) => c.status === s).length;
-  const totalMs = report.checks.reduce((sum, c) => sum + (Number.isFinite(c.durationMs) ? c.durationMs : 0), 0);
-  const counts = `tests="${report.checks.length}" failures="${n('fail')}" errors="0" skipped="${n('skip')}" time="${seconds(totalMs)}"`;
+  const counts = `tests="${report.checks.length}" failures="${n('fail')}" errors="0" skipped="${n('skip')}" time="${seconds(wallClockMs(report))}"`;
   const props = [
     ['release', report.release],
     ['runId', report.runId],
@@ -76,7 +103,7 @@ export function renderJunit(report: HuntReportV1, gate: GateVerdict): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="hunt" ${counts}>`,
-    `  <testsuite name="${xmlAttr(`hunt ${report.lane} ${report.release}`)}" ${counts} timestamp="${xmlAttr(report.startedAt)}">`,
+    `  <testsuite name="${xmlAttr(`hunt ${report.lane} ${report.release}`)}" ${counts} hostname="${xmlAttr(hostOf(report))}" timestamp="${junitTimestamp(report.startedAt)}">`,
     '    <properties>',
     props,
     '    </properties>',
