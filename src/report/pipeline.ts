@@ -11,6 +11,7 @@ import { normalizeReport, serializeReport } from '../core/normalize.js';
 import type { GateVerdict, HuntReportV1, Severity } from '../core/report-types.js';
 import { computeVerdict, recordedInternalErrors, verdictExitCode } from '../core/verdict.js';
 import { COMPACT_TEMPLATE, loadTemplates, MAIN_TEMPLATE, renderMarkdown } from './markdown.js';
+import { githubAnnotations } from './annotations.js';
 import { renderJunit } from './junit.js';
 import { validateReport } from './validate.js';
 import { buildView } from './view-model.js';
@@ -31,6 +32,8 @@ export interface RenderPipelineOptions {
   stepSummary?: string | undefined;
   /** Internal errors of the calling run: each makes the verdict fail and is persisted in metadata.internalErrors. */
   internalErrors?: string[];
+  /** GitHub Actions annotations for the verdict's reasons on stderr (default: when GITHUB_ACTIONS is `true`). */
+  annotations?: boolean;
 }
 
 export interface RenderPipelineResult {
@@ -121,10 +124,14 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
       warnings.push(`GITHUB_STEP_SUMMARY ${opts.stepSummary}: could not append the summary (${(err as Error).message})`);
     }
   }
+  if (opts.annotations ?? process.env.GITHUB_ACTIONS === 'true') {
+    const where = opts.stepSummary ? `the step summary and ${opts.mdOut}` : opts.mdOut;
+    for (const line of githubAnnotations(report, verdict, where)) process.stderr.write(`${line}\n`);
+  }
   return {
     report,
     verdict,
-    exitCode: verdictExitCode(verdict.status, opts.failOn ?? 'fail'),
+    exitCode: verdictExitCode(verdict, opts.failOn ?? 'fail'),
     paths: { json: opts.jsonOut, md: opts.mdOut, ...(opts.junitOut !== undefined ? { junit: opts.junitOut } : {}) },
     warnings,
   };
