@@ -9,6 +9,12 @@ try {
   process.stderr.write('hunt: dist/ is not built in this source checkout: run `npm run build` (the hunt:* scripts build on first use)\n');
   process.exit(70);
 }
+// A reader that stops early (`hunt --help | head`) closes the pipe: stop writing, never crash with EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 cli.main(process.argv).then((code) => {
   process.exitCode = code;
 });

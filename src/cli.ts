@@ -3,16 +3,11 @@
  * Command modules are imported lazily so `hunt --help` stays fast and light.
  */
 import { Command, CommanderError, type Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { huntVersion } from './config/package.js';
 import { EXIT, HuntError, UsageError, errorKind, errorMessage, jsonError, type JsonErrorOutput } from './errors.js';
 import type { CommandSpec, RunContext } from './commands/types.js';
 import { commandTable } from './commands/table.js';
 import { installSignalTeardown } from './runtime/teardown.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function printError(err: HuntError): void {
   process.stderr.write(`hunt: error: ${err.message}\n`);
@@ -20,10 +15,10 @@ function printError(err: HuntError): void {
   if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
 }
 
-function buildProgram(result: { code: number }, table: CommandSpec[]): Command {
+function buildProgram(result: { code: number }, table: CommandSpec<never>[]): Command {
   const program = new Command('hunt')
     .description('Release hunting for self-hosted daemons: snapshot, chaos, gate and report.')
-    .version(packageVersion(), '-V, --version', 'print the hunt version')
+    .version(huntVersion(), '-V, --version', 'print the hunt version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -49,17 +44,18 @@ function assertRequired(command: Command, required: Option[]): void {
   throw new UsageError(what, { hint: `see \`hunt ${command.name()} --help\`` });
 }
 
-function addCommand(program: Command, spec: CommandSpec, result: { code: number }): void {
+function addCommand(program: Command, spec: CommandSpec<never>, result: { code: number }): void {
   const cmd = program.command(spec.name).description(spec.summary).exitOverride();
   spec.configure(cmd);
   const required = takeOverRequired(cmd);
   cmd.action(async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     assertRequired(command, required);
-    const opts = { ...command.opts(), args: command.args } as Record<string, unknown>;
+    const opts: Record<string, unknown> = { ...command.opts(), args: command.args };
     const ctx: RunContext = { json: Boolean(opts.json), cwd: process.cwd(), env: { ...process.env } };
     const mod = await spec.load();
-    result.code = await mod.run(opts, ctx);
+    // commander parsed and typed the options with the spec's own parsers (commands/flags.ts)
+    result.code = await mod.run(opts as never, ctx);
   });
 }
 
@@ -89,7 +85,7 @@ function handleError(err: unknown): JsonErrorOutput | { exitCode: 0 } {
 }
 
 /** Runs the CLI and resolves to the process exit code; never throws. `table` is replaceable for tests only. */
-export async function main(argv: string[], table: CommandSpec[] = commandTable): Promise<number> {
+export async function main(argv: string[], table: CommandSpec<never>[] = commandTable): Promise<number> {
   installSignalTeardown();
   const result = { code: EXIT.pass as number };
   try {

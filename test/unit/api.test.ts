@@ -21,7 +21,10 @@ describe('programmatic API', () => {
   });
 
   it('renderReport rejects an invalid report with every violation', async () => {
-    const err = await renderReport({ version: '1' }).catch((e: unknown) => e as { message: string; details: string[] });
+    const err = (await renderReport({ version: '1' }).then(
+      () => null,
+      (e: unknown) => e,
+    )) as { message: string; details: string[] };
     expect(err.message).toBe('not a valid HuntReportV1 report');
     expect(err.details.length).toBeGreaterThan(3);
     await expect(renderReport(fixture('pass'), { allowlist: { entries: [{ id: 1 }] } as never })).rejects.toThrow(/allowlist/);
