@@ -3,6 +3,7 @@
  * assembled, before the allowlist) and, through the shared render pipeline, hunt-report.json/.md,
  * junit.xml; then gate-status.txt. Idempotent: it only reads the other steps' artifacts.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { Check, HuntReportV1 } from '../../core/report-types.js';
@@ -71,6 +72,8 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
         target: { name: bound.target.name, port: bound.target.port, home: bound.target.home },
         windowMinutes: bound.windowMinutes,
       });
+      // The host the checks ran on: JUnit's hostname, and a lane's identity when lanes of several machines are merged.
+      input.metadata = { ...(input.metadata ?? {}), hostname: os.hostname() };
       await writeJsonAtomic(path.join(out, REPORT_FILES.input), input);
       const res = await renderPipeline(input, {
         jsonOut: path.join(out, REPORT_FILES.json),
