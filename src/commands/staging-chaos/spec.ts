@@ -27,7 +27,10 @@ export const stagingChaosSpec = defineCommand<StagingChaosOptions>({
       ...profileOptions(),
       textOption('--release <label>', 'the release under test (required unless --demo, which defaults to "demo")'),
       textOption('--run-id <id>', 'run id for the report (letters, digits, _ . -; default chaos-<UTC stamp>)'),
-      textOption('--out-dir <dir>', 'where report-input.json, the rendered report and per-scenario artifacts go (default artifacts/hunt/staging-chaos-<UTC stamp>/)'),
+      textOption(
+        '--out-dir <dir>',
+        'where report-input.json, the rendered report and per-scenario artifacts go (default artifacts/hunt/staging-chaos-<UTC stamp>/)',
+      ),
       intOption('--base-port <n>', 'scenario i uses port n+i (default: free ports chosen by the OS); never the production port', LIMITS.port),
       intOption('--port <n>', 'deprecated: use --base-port', LIMITS.port).hideHelp(),
       listOption('--scenarios <list>', "comma-separated scenarios (default: the profile's chaos.scenarios, else all)"),
