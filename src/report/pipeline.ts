@@ -12,6 +12,7 @@ import type { GateVerdict, HuntReportV1, Severity } from '../core/report-types.j
 import { computeVerdict, recordedInternalErrors, verdictExitCode } from '../core/verdict.js';
 import { COMPACT_TEMPLATE, loadTemplates, MAIN_TEMPLATE, renderMarkdown } from './markdown.js';
 import { githubAnnotations } from './annotations.js';
+import { fitComment } from './comment.js';
 import { renderJunit } from './junit.js';
 import { validateReport } from './validate.js';
 import { buildView } from './view-model.js';
@@ -32,6 +33,8 @@ export interface RenderPipelineOptions {
   stepSummary?: string | undefined;
   /** Internal errors of the calling run: each makes the verdict fail and is persisted in metadata.internalErrors. */
   internalErrors?: string[];
+  /** Also write the Markdown for a PR comment here: kept under GitHub's comment size limit (comment.ts). */
+  commentOut?: string;
   /** GitHub Actions annotations for the verdict's reasons on stderr (default: when GITHUB_ACTIONS is `true`). */
   annotations?: boolean;
 }
@@ -40,7 +43,7 @@ export interface RenderPipelineResult {
   report: HuntReportV1;
   verdict: GateVerdict;
   exitCode: number;
-  paths: { json: string; md: string; junit?: string };
+  paths: { json: string; md: string; junit?: string; comment?: string };
   /** Non-fatal problems (e.g. the step summary could not be appended). */
   warnings: string[];
 }
@@ -88,6 +91,7 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
     ['--json-out', opts.jsonOut],
     ['--md-out', opts.mdOut],
     ['--junit-out', opts.junitOut],
+    ['--comment-out', opts.commentOut],
   ]);
   const checked = validateReport(input);
   if (!checked.ok) {
@@ -116,6 +120,12 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
   await writeOutput('--json-out', opts.jsonOut, serializeReport(report));
   await writeOutput('--md-out', opts.mdOut, markdown);
   if (opts.junitOut !== undefined && junit !== undefined) await writeOutput('--junit-out', opts.junitOut, junit);
+  if (opts.commentOut !== undefined)
+    await writeOutput(
+      '--comment-out',
+      opts.commentOut,
+      fitComment(markdown, () => renderMarkdown(view, templates, COMPACT_TEMPLATE)),
+    );
   const warnings: string[] = [];
   if (opts.stepSummary && stepMarkdown !== undefined) {
     try {
@@ -132,7 +142,12 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
     report,
     verdict,
     exitCode: verdictExitCode(verdict, opts.failOn ?? 'fail'),
-    paths: { json: opts.jsonOut, md: opts.mdOut, ...(opts.junitOut !== undefined ? { junit: opts.junitOut } : {}) },
+    paths: {
+      json: opts.jsonOut,
+      md: opts.mdOut,
+      ...(opts.junitOut !== undefined ? { junit: opts.junitOut } : {}),
+      ...(opts.commentOut !== undefined ? { comment: opts.commentOut } : {}),
+    },
     warnings,
   };
 }

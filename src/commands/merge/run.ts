@@ -39,6 +39,7 @@ export async function run(opts: MergeOptions, ctx: RunContext): Promise<number> 
     jsonOut: path.join(outDir, 'hunt-report.json'),
     mdOut: path.join(outDir, 'hunt-report.md'),
     junitOut: path.join(outDir, 'junit.xml'),
+    commentOut: opts.commentOut === undefined ? undefined : path.resolve(ctx.cwd, opts.commentOut),
     allowlist,
     blockingSeverity: opts.blockingSeverity ?? merged.blockingSeverity,
     failOn: opts.failOn,
@@ -62,6 +63,7 @@ export async function run(opts: MergeOptions, ctx: RunContext): Promise<number> 
     `json: ${paths.json}`,
     `markdown: ${paths.md}`,
     ...(paths.junit ? [`junit: ${paths.junit}`] : []),
+    ...(paths.comment ? [`comment: ${paths.comment}`] : []),
   ]);
   return result.exitCode;
 }

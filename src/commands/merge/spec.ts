@@ -7,6 +7,7 @@ export interface MergeOptions {
   args: string[];
   outDir: string;
   runId?: string;
+  commentOut?: string;
   allowMixedReleases?: boolean;
   allowlist?: string;
   failOn: 'fail' | 'warn';
@@ -22,6 +23,7 @@ export const mergeSpec = defineCommand<MergeOptions>({
     addOptions(cmd.argument('<report.json...>', 'the lane reports (hunt-report.json of each lane)'), [
       textOption('--out-dir <dir>', 'where hunt-report.json, hunt-report.md and junit.xml of the release go').makeOptionMandatory(),
       textOption('--run-id <id>', 'run id of the merged report (default <release>-merged)'),
+      textOption('--comment-out <file>', "also write Markdown for a PR comment (gh pr comment --body-file), kept under GitHub's size limit"),
       new Option('--allow-mixed-releases', 'merge reports of different releases (refused by default)'),
       textOption('--allowlist <known-issues.json>', 'known-issue allowlist to apply to the merged report'),
       new Option('--fail-on <level>', 'verdict that makes the exit code 1').choices(['fail', 'warn']).default('fail'),
