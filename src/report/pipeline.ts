@@ -33,6 +33,8 @@ export interface RenderPipelineOptions {
   stepSummary?: string | undefined;
   /** Internal errors of the calling run: each makes the verdict fail and is persisted in metadata.internalErrors. */
   internalErrors?: string[];
+  /** A section appended to the Markdown report, built from the final report (e.g. the release trend of --history). */
+  appendix?: (report: HuntReportV1, verdict: GateVerdict) => string;
   /** Also write the Markdown for a PR comment here: kept under GitHub's comment size limit (comment.ts). */
   commentOut?: string;
   /** GitHub Actions annotations for the verdict's reasons on stderr (default: when GITHUB_ACTIONS is `true`). */
@@ -110,7 +112,8 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
 
   const templates = await loadTemplates(opts.templateDir);
   const view = buildView(report, verdict);
-  const markdown = renderMarkdown(view, templates, MAIN_TEMPLATE);
+  const body = renderMarkdown(view, templates, MAIN_TEMPLATE);
+  const markdown = opts.appendix ? `${body.trimEnd()}\n\n${opts.appendix(report, verdict).trimEnd()}\n` : body;
   const junit = opts.junitOut !== undefined ? renderJunit(report, verdict) : undefined;
   let stepMarkdown: string | undefined;
   if (opts.stepSummary) {

@@ -109,3 +109,20 @@ describe('hunt diff and hunt trend', () => {
     expect(json.points.map((p) => p.verdict)).toEqual(['pass', 'warn', 'fail']);
   });
 });
+
+describe('release-gate --history', () => {
+  it('embeds the release trend, ending with this run, in the Markdown report', async () => {
+    const missing = await hunt(['release-gate', '--demo', '--history', 'no-such-dir', '--out-dir', 'gate-missing']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--history');
+    const res = await runHunt(['release-gate', '--demo', '--skip-chaos', '--history', 'history', '--out-dir', 'gate-history', '--json'], {
+      cwd: tmp,
+      env,
+      timeoutMs: 240_000,
+    });
+    expect([0, 1], res.stderr).toContain(res.code);
+    const md = readFileSync(path.join(tmp, 'gate-history', 'hunt-report.md'), 'utf8');
+    expect(md).toContain('Release trend');
+    expect(md).toMatch(/x-axis \["1\.4\.0", "1\.4\.1", "1\.5\.0", "demo"\]/);
+  }, 300_000);
+});

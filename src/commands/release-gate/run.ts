@@ -131,6 +131,11 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
     } else {
       const req = gateRequest(opts, ctx.cwd, utcStamp(Date.now()));
       await prepareOutDir('--out-dir', req.outDir);
+      if (req.history && !(await fsp.stat(req.history).catch(() => null))?.isDirectory()) {
+        throw new UsageError(`--history: ${req.history} is not a directory`, {
+          hint: "give the directory that holds earlier releases' hunt-report.json files",
+        });
+      }
       const s = await newSession(req, await bindGate(req, opts, ctx), ctx.cwd, progress);
       gate = s.gate;
       await gate.journal.append(s.header);

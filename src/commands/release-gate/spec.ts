@@ -22,6 +22,7 @@ export interface ReleaseGateOptions extends ProfileFlags {
   allowlist?: string | false;
   failOn?: 'fail' | 'warn';
   observeSeconds?: number;
+  history?: string;
   scenarios?: string[];
   serial?: boolean;
   resume?: string;
@@ -59,6 +60,7 @@ export const releaseGateSpec = defineCommand<ReleaseGateOptions>({
       new Option('--no-allowlist', 'do not use known-issues.json even if present'),
       new Option('--fail-on <level>', 'verdict that makes the exit code 1 (default fail)').choices(['fail', 'warn']),
       intOption('--observe-seconds <n>', 'T4: observation window on health, in seconds (default 0: none)', LIMITS.observeSeconds),
+      textOption('--history <dir>', 'earlier reports (searched for hunt-report.json): the Markdown report embeds the release trend'),
       listOption('--scenarios <list>', "T3: comma-separated chaos scenarios (default: the profile's, else all)"),
       new Option(
         '--serial',

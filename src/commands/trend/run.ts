@@ -6,7 +6,7 @@ import { renderTrendMarkdown } from '../../report/trend-md.js';
 import { writeOutputFile } from '../output-file.js';
 import { printWarnings } from '../print.js';
 import type { RunContext } from '../types.js';
-import { readHistory } from './history.js';
+import { readHistory } from '../../report/history.js';
 import type { TrendOptions } from './spec.js';
 
 /** Runs trend; exit 0 once the reports are read. */

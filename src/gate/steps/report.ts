@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { Check, HuntReportV1 } from '../../core/report-types.js';
+import { trendOf } from '../../core/trend.js';
+import { readHistory } from '../../report/history.js';
 import { renderPipeline } from '../../report/pipeline.js';
+import { renderTrendMarkdown } from '../../report/trend-md.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../runtime/fs.js';
 import type { RuntimeSnapshot } from '../../probes/snapshot-types.js';
 import { assembleReport } from '../assemble.js';
@@ -75,7 +78,12 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
       // The host the checks ran on: JUnit's hostname, and a lane's identity when lanes of several machines are merged.
       input.metadata = { ...(input.metadata ?? {}), hostname: os.hostname() };
       await writeJsonAtomic(path.join(out, REPORT_FILES.input), input);
+      const history = gate.opts.history ? await readHistory([gate.opts.history], gate.cwd, (w) => gate.progress.info(`hunt: warning: --history: ${w}`)) : null;
       const res = await renderPipeline(input, {
+        // The trend ends with this run: an earlier copy of its own report (a resume) is left out of the history.
+        appendix: history
+          ? (final) => renderTrendMarkdown(trendOf([...history.filter((r) => r.runId !== final.runId || r.lane !== final.lane), final]))
+          : undefined,
         jsonOut: path.join(out, REPORT_FILES.json),
         mdOut: path.join(out, REPORT_FILES.md),
         junitOut: path.join(out, REPORT_FILES.junit),

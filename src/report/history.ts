@@ -5,10 +5,10 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { HuntReportV1 } from '../../core/report-types.js';
-import { InputError } from '../../errors.js';
-import { readJsonFile } from '../../runtime/fs.js';
-import { assertValidReport, validateReport } from '../../report/validate.js';
+import type { HuntReportV1 } from '../core/report-types.js';
+import { InputError } from '../errors.js';
+import { readJsonFile } from '../runtime/fs.js';
+import { assertValidReport, validateReport } from './validate.js';
 
 const REPORT_NAME = 'hunt-report.json';
 const MAX_DEPTH = 6;
