@@ -140,7 +140,7 @@ describe.each([npm, pnpm])('installed with $name into a fresh project', (pm) => 
       expectExit(chaos, [0], 'hunt:staging-chaos --demo');
 
       // Help texts point at docs the package ships.
-      for (const cmd of ['collect', 'staging-chaos', 'render-report', 'release-gate']) {
+      for (const cmd of ['collect', 'staging-chaos', 'render-report', 'release-gate', 'merge', 'diff', 'trend']) {
         const help = expectExit(await pm.exec(dir, [cmd, '--help']), 0, `hunt ${cmd} --help`);
         expect(deadReferences(help.stdout, path.join(dir, 'node_modules', 'release-hunt'))).toEqual([]);
       }

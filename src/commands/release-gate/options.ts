@@ -70,6 +70,7 @@ export function gateRequest(opts: ReleaseGateOptions, cwd: string, stamp: string
     scenarios: opts.scenarios ?? null,
     serial: opts.serial === true,
     history: opts.history ? path.resolve(cwd, opts.history) : null,
+    absolutePaths: opts.absolutePaths === true,
     stamp,
   };
 }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { bindFromFlags } from '../../config/bind.js';
+import { relativizeReport } from '../../core/paths.js';
 import { computeVerdict, verdictExitCode } from '../../core/verdict.js';
 import { utcStamp } from '../../runtime/clock.js';
 import { createProgress } from '../../runtime/progress.js';
@@ -57,7 +58,8 @@ export async function run(opts: StagingChaosOptions, ctx: RunContext): Promise<n
   const paths: Record<string, string> = { input };
   if (opts.render !== false) {
     const { renderPipeline } = await import('../../report/pipeline.js');
-    const r = await renderPipeline(res.report, {
+    const report = opts.absolutePaths ? res.report : relativizeReport(res.report, { outDir, cwd: ctx.cwd });
+    const r = await renderPipeline(report, {
       jsonOut: path.join(outDir, 'hunt-report.json'),
       mdOut: path.join(outDir, 'hunt-report.md'),
       junitOut: path.join(outDir, 'junit.xml'),

@@ -14,6 +14,7 @@ export interface StagingChaosOptions extends ProfileFlags {
   scenarios?: string[];
   concurrency?: number;
   render: boolean;
+  absolutePaths?: boolean;
   json?: boolean;
 }
 
@@ -36,6 +37,7 @@ export const stagingChaosSpec = defineCommand<StagingChaosOptions>({
       listOption('--scenarios <list>', "comma-separated scenarios (default: the profile's chaos.scenarios, else all)"),
       intOption('--concurrency <n>', 'scenarios run at the same time (default: the profile, 2)', LIMITS.concurrency),
       new Option('--no-render', 'write report-input.json only (no hunt-report.json/.md, junit.xml)'),
+      new Option('--absolute-paths', 'keep absolute paths in the report (default: relative to the out-dir or working directory)'),
     ])
       .option('--json', 'print one JSON object on stdout: verdict, checks, paths')
       .addHelpText(

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { Check, HuntReportV1 } from '../../core/report-types.js';
+import { relativizeReport } from '../../core/paths.js';
 import { trendOf } from '../../core/trend.js';
 import { readHistory } from '../../report/history.js';
 import { renderPipeline } from '../../report/pipeline.js';
@@ -60,7 +61,7 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
       const { bound } = gate;
       const nowMs = gate.clock.now();
       const checks = steps.flatMap((s) => stepChecks.get(s.id) ?? []);
-      const input: HuntReportV1 = assembleReport({
+      let input: HuntReportV1 = assembleReport({
         opts: gate.opts,
         steps,
         stepChecks,
@@ -77,6 +78,7 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
       });
       // The host the checks ran on: JUnit's hostname, and a lane's identity when lanes of several machines are merged.
       input.metadata = { ...(input.metadata ?? {}), hostname: os.hostname() };
+      if (!gate.opts.absolutePaths) input = relativizeReport(input, { outDir: out, cwd: gate.cwd });
       await writeJsonAtomic(path.join(out, REPORT_FILES.input), input);
       const history = gate.opts.history ? await readHistory([gate.opts.history], gate.cwd, (w) => gate.progress.info(`hunt: warning: --history: ${w}`)) : null;
       const res = await renderPipeline(input, {
