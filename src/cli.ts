@@ -84,16 +84,35 @@ function handleError(err: unknown): JsonErrorOutput | { exitCode: 0 } {
   return jsonError('internal', errorMessage(err), EXIT.internal, { hint: 'set HUNT_DEBUG=1 for a stack trace and report it as a bug' });
 }
 
+/**
+ * Notes whether anything reached stdout: a command that already printed its JSON result before failing (validate
+ * prints `{valid: false, errors}` and exits 2) must not get a second object after it.
+ */
+function watchStdout(): { used: () => boolean; restore: () => void } {
+  const original = process.stdout.write;
+  let used = false;
+  process.stdout.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
+    used = true;
+    return (original as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof original;
+  return { used: () => used, restore: () => void (process.stdout.write = original) };
+}
+
 /** Runs the CLI and resolves to the process exit code; never throws. `table` is replaceable for tests only. */
 export async function main(argv: string[], table: CommandSpec<never>[] = commandTable): Promise<number> {
   installSignalTeardown();
   const result = { code: EXIT.pass as number };
+  const stdout = watchStdout();
   try {
     await buildProgram(result, table).parseAsync(argv);
     return result.code;
   } catch (err) {
     const out = handleError(err);
-    if (out.exitCode !== 0 && wantsJson(argv)) process.stdout.write(`${JSON.stringify(out)}\n`);
+    const printed = stdout.used();
+    stdout.restore();
+    if (out.exitCode !== 0 && wantsJson(argv) && !printed) process.stdout.write(`${JSON.stringify(out)}\n`);
     return out.exitCode;
+  } finally {
+    stdout.restore();
   }
 }

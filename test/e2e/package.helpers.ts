@@ -110,6 +110,7 @@ export function addScripts(dir: string, scripts: Record<string, string>): void {
  */
 export function deadReferences(text: string, cwd: string): string[] {
   const refs = new Set<string>();
-  for (const m of text.matchAll(/(?:^|[\s(`'"])((?:\.{0,2}\/)?[\w@+.\-/]*[\w-]+\.(?:md|schema\.json))(?=$|[\s)`'",:;])/gm)) refs.add(m[1]);
+  // A reference is a path (it has a `/`): `hunt-report.md` alone names an output, not a document to open.
+  for (const m of text.matchAll(/(?:^|[\s(`'"])((?:\.{0,2}\/)?[\w@+.\-/]*\/[\w@+.\-]*[\w-]+\.(?:md|schema\.json))(?=$|[\s)`'",:;])/gm)) refs.add(m[1]);
   return [...refs].filter((r) => !/^https?:/.test(r) && !existsSync(path.resolve(cwd, r)));
 }

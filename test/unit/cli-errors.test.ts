@@ -77,6 +77,16 @@ describe('exit codes and errors of the CLI', () => {
     expect(JSON.parse(io.out()).error).toMatchObject({ kind: 'usage', message: "unknown option '--lable' (Did you mean --label?)" });
   });
 
+  it('a command that printed its JSON result before failing gets no second object', async () => {
+    const io = capture();
+    const printsThenFails = async () => {
+      process.stdout.write('{"valid":false}\n');
+      throw new InputError('x is not valid');
+    };
+    expect(await main(argv('--input', 'a', '--release', 'r', '--json'), table(printsThenFails))).toBe(2);
+    expect(io.out()).toBe('{"valid":false}\n');
+  });
+
   it('without --json stdout stays empty on failure; a `--json` after `--` does not count', async () => {
     const io = capture();
     expect(await main([...argv('--input', 'a'), '--', '--json'], table(ok))).toBe(2);
