@@ -6,16 +6,28 @@ import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { ChunkScanner } from './chunk-scanner.js';
-import type { PartialResult, ScanParams } from './params.js';
+import { countPath } from './count-io.js';
+import type { CountParams, CountResult, PartialResult, ScanParams } from './params.js';
 import { createTsReader } from './timestamps.js';
 
-export type ScanTask = { kind: 'range'; path: string; start: number; end: number; params: ScanParams } | { kind: 'gzip'; path: string; params: ScanParams };
+export type ScanTask =
+  | { kind: 'range'; path: string; start: number; end: number; params: ScanParams }
+  | { kind: 'gzip'; path: string; params: ScanParams }
+  | { kind: 'count'; path: string; start: number; end: number; params: CountParams };
+
+/** What a task resolves to: counts only for 'count', the timestamp-aware partial result otherwise. */
+export type TaskResult<T extends ScanTask> = T extends { kind: 'count' } ? CountResult : PartialResult;
 
 const BACK_BLOCK = 64 * 1024;
 const READ_AHEAD = 1 << 20;
 
 /** Runs one task (the unit a worker receives). */
-export async function runTask(task: ScanTask): Promise<PartialResult> {
+export async function runTask<T extends ScanTask>(task: T): Promise<TaskResult<T>> {
+  return (await runAny(task)) as TaskResult<T>;
+}
+
+async function runAny(task: ScanTask): Promise<PartialResult | CountResult> {
+  if (task.kind === 'count') return countPath(task.path, task.start, task.end, task.params);
   if (task.kind === 'gzip') return scanGzip(task.path, task.params);
   const fh = await open(task.path, 'r');
   try {

@@ -10,6 +10,10 @@ export interface LogFile {
   path: string;
   size: number;
   gzip: boolean;
+  /** Identity for checkpoints and marks (see identity.ts). */
+  dev: number;
+  ino: number;
+  mtimeMs: number;
 }
 
 export interface SourceFiles {
@@ -34,7 +38,8 @@ async function inspect(file: string): Promise<LogFile> {
   try {
     const magic = Buffer.alloc(2);
     const { bytesRead } = await fh.read(magic, 0, 2, 0);
-    return { path: file, size: st.size, gzip: bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b };
+    const gzip = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    return { path: file, size: st.size, gzip, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs };
   } finally {
     await fh.close();
   }

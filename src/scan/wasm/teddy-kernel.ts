@@ -1,0 +1,256 @@
+/**
+ * Generates the multi-literal search kernel: a Teddy-style SIMD prefilter (the approach Hyperscan and
+ * ripgrep use) over 16-byte blocks, newline counting in the same pass, candidate verification and per-line
+ * de-duplication, all in WebAssembly SIMD.
+ *
+ * Each literal has a fingerprint of `m` bytes at an offset of its choosing (its rarest m-gram). For every
+ * fingerprint position k there are two 16-entry tables per set of 8 buckets: bucket bits by low nibble and by
+ * high nibble. Each byte of a block looks both up (i8x16.swizzle), giving t[k]: the buckets whose fingerprint
+ * byte k is here. AND-ing t[m-1] with t[k] shifted by m-1-k bytes (carried over from the previous block, an
+ * alignr) leaves, per position j, the buckets whose fingerprint may end at j: one load and one nibble split
+ * per block whatever m is. Candidates are verified against each literal of the bucket (the first 8 bytes as
+ * one masked i64 compare). A match is counted once per line: the line number comes from the newline bitmask
+ * of the block.
+ *
+ * scan(from, lo, end) -> resume: scans blocks from `from` up to `end`; matches must lie in [lo, end). Returns
+ * `end`, or the start of the next block when the record area is nearly full (the driver drains and resumes).
+ */
+import { Code, I32, I64, moduleBytes, V128 } from './asm.js';
+import * as L from './layout.js';
+
+export interface KernelShape {
+  /** Fingerprint length, 1..4. */
+  m: number;
+  /** Sets of 8 buckets, 1..2. */
+  sets: number;
+  /** 64 KiB pages of memory (fixed). */
+  pages: number;
+  /** Use i8x16.relaxed_swizzle (one pshufb instead of two instructions) where the runtime has it. */
+  relaxed?: boolean;
+}
+
+// Locals (params first).
+const FROM = 0,
+  LO = 1,
+  END = 2;
+const I = 3,
+  REM = 4,
+  VALID = 5,
+  LF = 6,
+  CM = 7,
+  J = 8,
+  B = 9,
+  Q = 10,
+  QEND = 11,
+  P = 12,
+  PB = 13,
+  ST = 14,
+  LEN = 15,
+  X = 16,
+  NREC = 17,
+  DATA = 18,
+  BK = 19;
+const LINES = 20,
+  LINE_NO = 21;
+const V0 = 22; // first v128 local
+
+/** The kernel's WebAssembly bytes for a shape. */
+export function kernelBytes(shape: KernelShape): Uint8Array {
+  const { m, sets } = shape;
+  const vNl = V0,
+    vNib = V0 + 1,
+    vZero = V0 + 2,
+    vLo = V0 + 3,
+    vHi = V0 + 4,
+    vTmp = V0 + 5;
+  const tab0 = V0 + 6;
+  const tLo = (s: number, k: number) => tab0 + (s * m + k) * 2;
+  const tHi = (s: number, k: number) => tab0 + (s * m + k) * 2 + 1;
+  const prev0 = tab0 + sets * m * 2; // t of the previous block, per set and position k < m-1
+  const vPrev = (s: number, k: number) => prev0 + s * (m - 1) + k;
+  const r0 = prev0 + sets * (m - 1);
+  const vR = (s: number) => r0 + s;
+  const v128Count = r0 + sets - V0;
+  const swz = (c: Code) => (shape.relaxed ? c.i8x16RelaxedSwizzle() : c.i8x16Swizzle());
+  /** Pushes t[s][k] of the block whose nibbles are in vLo/vHi: bucket bits whose byte k is here. */
+  const pushT = (c: Code, s: number, k: number) => {
+    c.get(tLo(s, k)).get(vLo);
+    swz(c);
+    c.get(tHi(s, k)).get(vHi);
+    swz(c);
+    c.v128And();
+  };
+  const nibbles = (c: Code) => {
+    c.tee(vTmp).get(vNib).v128And().set(vLo);
+    c.get(vTmp).i32(4).i16x8ShrU().get(vNib).v128And().set(vHi);
+  };
+
+  const c = new Code();
+  c.i32(10).i8x16Splat().set(vNl);
+  c.i32(15).i8x16Splat().set(vNib);
+  c.i32(0).i8x16Splat().set(vZero);
+  for (let s = 0; s < sets; s++) {
+    for (let k = 0; k < m; k++) {
+      c.i32(0)
+        .v128Load(L.TABLES + (s * m + k) * 32)
+        .set(tLo(s, k));
+      c.i32(0)
+        .v128Load(L.TABLES + (s * m + k) * 32 + 16)
+        .set(tHi(s, k));
+    }
+  }
+  c.i32(0).i64Load(L.LINES).set(LINES);
+  c.i32(0).i32Load(L.NREC).set(NREC);
+  c.get(FROM).set(I);
+  // The block before `from` seeds the fingerprints that straddle it (bytes before `lo` only yield candidates
+  // that start before `lo`, which verification rejects).
+  c.get(I).i32(16).i32Sub().v128Load();
+  nibbles(c);
+  for (let s = 0; s < sets; s++) {
+    for (let k = 0; k < m - 1; k++) {
+      pushT(c, s, k);
+      c.set(vPrev(s, k));
+    }
+  }
+
+  c.block(); // $done
+  c.loop(); // $blocks
+  c.get(I).get(END).i32GeS().brIf(1);
+  // Newlines of the block, and which of its 16 positions are inside [i, end).
+  c.get(END).get(I).i32Sub().tee(REM).i32(16).i32LtS();
+  c.if().i32(1).get(REM).i32Shl().i32(1).i32Sub().set(VALID).else().i32(0xffff).set(VALID).end();
+  c.get(I).v128Load().tee(vTmp).get(vNl).i8x16Eq().i8x16Bitmask().get(VALID).i32And().set(LF);
+  c.get(vTmp);
+  nibbles(c);
+  // r[j]: buckets whose fingerprint ends at j: t[m-1] here, t[k] shifted by m-1-k bytes (from the previous block).
+  for (let s = 0; s < sets; s++) {
+    pushT(c, s, m - 1);
+    for (let k = m - 2; k >= 0; k--) {
+      const shift = m - 1 - k;
+      c.get(vPrev(s, k));
+      pushT(c, s, k);
+      c.tee(vTmp)
+        .i8x16Shuffle(Array.from({ length: 16 }, (_, j) => 16 - shift + j))
+        .v128And();
+      c.get(vTmp).set(vPrev(s, k));
+    }
+    c.set(vR(s));
+  }
+  c.get(vR(0));
+  for (let s = 1; s < sets; s++) c.get(vR(s)).v128Or();
+  c.v128AnyTrue();
+  c.if(); // candidates somewhere in the block
+  for (let s = 0; s < sets; s++) emitSet(c, s, vR(s), vZero);
+  c.end();
+  c.get(LINES).get(LF).i32Popcnt().i64ExtendI32u().i64Add().set(LINES);
+  c.get(I).i32(16).i32Add().set(I);
+  // Record area nearly full: stop after this block, the driver drains it and calls again from here.
+  c.get(NREC).i32(0).i32Load(L.REC_LIMIT).i32GtU().brIf(1);
+  c.br(0);
+  c.end(); // loop
+  c.end(); // block
+  c.i32(0).get(LINES).i64Store(L.LINES);
+  c.i32(0).get(NREC).i32Store(L.NREC);
+  c.get(I).get(END).i32GtU();
+  c.if().get(END).set(I).end();
+  c.get(I);
+
+  const locals = [...new Array(LINES - I).fill(I32), I64, I64, ...new Array(v128Count).fill(V128)];
+  return moduleBytes(shape.pages, [{ name: 'scan', params: [I32, I32, I32], results: [I32], locals, body: c }]);
+}
+
+/** Verification of the candidates of one bucket set: every candidate position, bucket bit and literal. */
+function emitSet(c: Code, s: number, vR: number, vZero: number): void {
+  c.get(vR).get(vZero).i8x16Ne().i8x16Bitmask().get(VALID).i32And().tee(CM);
+  c.if();
+  c.i32(0).get(vR).v128Store(L.SCRATCH);
+  c.block().loop(); // positions
+  c.get(CM).i32Eqz().brIf(1);
+  c.get(CM).i32Ctz().set(J);
+  c.get(CM).get(CM).i32(1).i32Sub().i32And().set(CM);
+  c.get(J).i32Load8u(L.SCRATCH).set(B);
+  // Line number of position j: newlines before the block plus those of the block before j.
+  c.get(LINES).get(LF).i32(1).get(J).i32Shl().i32(1).i32Sub().i32And().i32Popcnt().i64ExtendI32u().i64Add().set(LINE_NO);
+  c.block().loop(); // bucket bits
+  c.get(B).i32Eqz().brIf(1);
+  c.get(B)
+    .i32Ctz()
+    .i32(s * 8)
+    .i32Add()
+    .i32(8)
+    .i32Mul()
+    .set(BK);
+  c.get(B).get(B).i32(1).i32Sub().i32And().set(B);
+  c.get(BK)
+    .i32Load(L.BUCKETS)
+    .tee(Q)
+    .get(BK)
+    .i32Load(L.BUCKETS + 4)
+    .i32Add()
+    .set(QEND);
+  c.block().loop(); // literals of the bucket
+  c.get(Q).get(QEND).i32GeU().brIf(1);
+  c.get(Q).i32(1).i32Shl().i32Load16u(L.LIST).tee(P).i32(L.PATTERN_STRIDE).i32Mul().set(PB);
+  c.get(Q).i32(1).i32Add().set(Q);
+  c.get(I).get(J).i32Add().get(PB).i32Load(L.PATTERNS).i32Sub().tee(ST).get(LO).i32LtS().brIf(0);
+  c.get(ST)
+    .get(PB)
+    .i32Load(L.PATTERNS + 4)
+    .tee(LEN)
+    .i32Add()
+    .get(END)
+    .i32GtS()
+    .brIf(0);
+  c.get(ST)
+    .i64Load()
+    .get(PB)
+    .i64Load(L.PATTERNS + 24)
+    .i64And()
+    .get(PB)
+    .i64Load(L.PATTERNS + 16)
+    .i64Ne()
+    .brIf(0);
+  emitVerifyRest(c);
+  // Counted once per line.
+  c.get(P).i32(3).i32Shl().i64Load(L.LAST).get(LINE_NO).i64Eq().brIf(0);
+  c.get(P).i32(3).i32Shl().get(LINE_NO).i64Store(L.LAST);
+  c.get(P).i32(2).i32Shl().tee(X).get(X).i32Load(L.COUNTS).i32(1).i32Add().i32Store(L.COUNTS);
+  c.get(PB)
+    .i32Load(L.PATTERNS + 12)
+    .i32(L.FLAG_RECORD)
+    .i32And();
+  c.if();
+  c.get(NREC).i32(3).i32Shl().get(ST).i32Store(L.REC);
+  c.get(NREC)
+    .i32(3)
+    .i32Shl()
+    .get(P)
+    .i32Store(L.REC + 4);
+  c.get(NREC).i32(1).i32Add().set(NREC);
+  c.end();
+  c.br(0);
+  c.end().end(); // literals
+  c.br(0);
+  c.end().end(); // bucket bits
+  c.br(0);
+  c.end().end(); // positions
+  c.end(); // if cm
+}
+
+/** Bytes 8.. of a literal longer than 8 (the first 8 were compared as one word): words, then the last 8. */
+function emitVerifyRest(c: Code): void {
+  c.get(LEN).i32(8).i32GtU();
+  c.if();
+  c.get(PB)
+    .i32Load(L.PATTERNS + 8)
+    .set(DATA);
+  c.i32(8).set(X);
+  c.block().loop();
+  c.get(X).get(LEN).i32(8).i32Sub().i32GeS().brIf(1);
+  c.get(ST).get(X).i32Add().i64Load().get(DATA).get(X).i32Add().i64Load().i64Ne().brIf(3); // to the next literal
+  c.get(X).i32(8).i32Add().set(X);
+  c.br(0);
+  c.end().end();
+  c.get(ST).get(LEN).i32Add().i32(8).i32Sub().i64Load().get(DATA).get(LEN).i32Add().i32(8).i32Sub().i64Load().i64Ne().brIf(1);
+  c.end();
+}

@@ -1,0 +1,93 @@
+/**
+ * Plans the Teddy prefilter for a set of literals (pure): each literal's fingerprint (its rarest m-gram in a
+ * sample of the data, so "connection refused" and "connection reset" are told apart by what follows the
+ * shared prefix), the bucket of each literal and the nibble tables. A literal shorter than m gets leading
+ * wildcards (its fingerprint starts before it and matches any byte there), so its fingerprint still ends on
+ * its last byte and a match at the very end of the input is seen.
+ */
+
+export interface TeddyPlan {
+  m: number;
+  sets: number;
+  /** Per literal (index into the input): fingerprint start offset (negative: leading wildcards) and bucket (set*8 + bit). */
+  offset: number[];
+  bucket: number[];
+  /** Per set and position: 16 low-nibble then 16 high-nibble masks, at (s*m + k)*32. */
+  tables: Uint8Array;
+}
+
+/** Byte histogram and m-gram counts of the sample, for the candidate grams only. */
+function gramCounts(sample: Uint8Array, m: number, wanted: Set<number>): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const g of wanted) counts.set(g, 0);
+  let key = 0;
+  const mask = m === 4 ? 0xffffffff : (1 << (8 * m)) - 1;
+  for (let i = 0; i < sample.length; i++) {
+    key = ((key * 256) & mask) + sample[i];
+    key >>>= 0;
+    if (i + 1 >= m) {
+      const c = counts.get(key);
+      if (c !== undefined) counts.set(key, c + 1);
+    }
+  }
+  return counts;
+}
+
+const gramAt = (p: Uint8Array, o: number, m: number): number => {
+  let key = 0;
+  for (let k = 0; k < m; k++) key = key * 256 + p[o + k];
+  return key >>> 0;
+};
+
+/** Picks fingerprints and buckets; `sample` is representative data (empty: byte order heuristics only). */
+export function planTeddy(literals: Uint8Array[], sample: Uint8Array, opts: { m?: number; sets?: number } = {}): TeddyPlan {
+  const m = opts.m ?? 3;
+  const sets = opts.sets ?? (literals.length > 8 ? 2 : 1);
+  const wanted = new Set<number>();
+  for (const p of literals) for (let o = 0; o + m <= p.length; o++) wanted.add(gramAt(p, o, m));
+  const grams = gramCounts(sample, m, wanted);
+  const hist = new Float64Array(256);
+  for (let i = 0; i < sample.length; i++) hist[sample[i]]++;
+  // Rarest gram first; among equally rare (often: absent from the sample) the one of the rarest bytes.
+  const offset = literals.map((p) => {
+    if (p.length < m) return p.length - m;
+    let best = 0;
+    let bestScore = Infinity;
+    for (let o = 0; o + m <= p.length; o++) {
+      let bytes = 0;
+      for (let k = 0; k < m; k++) bytes += hist[p[o + k]];
+      const score = (grams.get(gramAt(p, o, m)) ?? 0) * 1e12 + bytes;
+      if (score < bestScore) {
+        bestScore = score;
+        best = o;
+      }
+    }
+    return best;
+  });
+  const nb = sets * 8;
+  // Literals whose fingerprints sort together share a bucket: their nibble sets overlap, so sharing adds
+  // few false candidates. With no more literals than buckets each has its own.
+  const order = literals.map((_, i) => i);
+  const fp = (i: number): string => Buffer.from(literals[i].subarray(Math.max(0, offset[i]), offset[i] + m)).toString('latin1');
+  order.sort((a, b) => (fp(a) < fp(b) ? -1 : fp(a) > fp(b) ? 1 : a - b));
+  const bucket = new Array<number>(literals.length).fill(0);
+  order.forEach((lit, rank) => {
+    bucket[lit] = Math.min(nb - 1, Math.floor((rank * nb) / Math.max(order.length, nb)));
+  });
+  const tables = new Uint8Array(sets * m * 32);
+  literals.forEach((p, i) => {
+    const s = bucket[i] >> 3;
+    const bit = 1 << (bucket[i] & 7);
+    for (let k = 0; k < m; k++) {
+      const base = (s * m + k) * 32;
+      const at = offset[i] + k;
+      if (at < 0) {
+        for (let n = 0; n < 32; n++) tables[base + n] |= bit; // wildcard: any byte
+      } else {
+        tables[base + (p[at] & 15)] |= bit;
+        tables[base + 16 + (p[at] >> 4)] |= bit;
+      }
+    }
+  });
+  return { m, sets, offset, bucket, tables };
+}
