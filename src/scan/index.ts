@@ -24,6 +24,7 @@ import {
   DEFAULT_SAMPLE_BYTES,
   DEFAULT_TS_CAP,
   WORD_FILTER_MIN,
+  sigSpecs,
   type CountParams,
   type ScanParams,
   type SigPartial,
@@ -35,6 +36,7 @@ import type { ScanOptions, ScanResult, ScanSignature, ScanSource, SourceScanInfo
 import { windowScan } from './window.js';
 
 export type * from './types.js';
+export { markLogs, scanAppended, type AppendedLine, type AppendedOptions, type AppendedResult, type LogMark } from './marks.js';
 
 interface Ctx {
   opts: ScanOptions;
@@ -114,11 +116,6 @@ function newInfo(src: ScanSource, totals: boolean): SourceScanInfo {
 
 function addError(info: SourceScanInfo, msg: string): void {
   info.error = info.error ? `${info.error}; ${msg}` : msg;
-}
-
-/** Signature specs as the scanning code takes them. */
-export function sigSpecs(sigs: ScanSignature[]): SigSpec[] {
-  return sigs.map((s) => ({ pattern: s.pattern, regex: s.regex, ...(s.exclude?.length ? { exclude: s.exclude } : {}) }));
 }
 
 async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Promise<{ info: SourceScanInfo; acc: SigPartial[] }> {

@@ -98,3 +98,8 @@ export interface CountResult {
   bytesRead: number;
   hits: CountHit[];
 }
+
+/** Signature specs as the scanning code takes them (name and source dropped, exclusions kept). */
+export function sigSpecs(sigs: Array<SigSpec & { name?: string; source?: string }>): SigSpec[] {
+  return sigs.map((s) => ({ pattern: s.pattern, regex: s.regex, ...(s.exclude?.length ? { exclude: s.exclude } : {}) }));
+}
