@@ -129,20 +129,22 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
     return { info, acc };
   }
   // Detect on the newest file that has something recognisable: a just-rotated live file may be empty.
-  let ts = resolveTsSpec(src.timestamp, Buffer.alloc(0), ctx.tsCap);
+  const refMs = ctx.opts.windowEndMs; // year-less stamps (syslog) are read relative to the window end
+  let ts = resolveTsSpec(src.timestamp, Buffer.alloc(0), ctx.tsCap, refMs);
   const detect = !src.timestamp || src.timestamp.format === 'auto' || (src.timestamp.format === 'json' && !src.timestamp.field);
   for (let i = found.files.length - 1; detect && i >= 0; i--) {
     const f = found.files[i];
     try {
       const head = await readHead(f.path, f.gzip);
       info.bytesRead += f.gzip ? 0 : head.length;
-      ts = resolveTsSpec(src.timestamp, head, ctx.tsCap);
+      ts = resolveTsSpec(src.timestamp, head, ctx.tsCap, refMs);
       if (ts.format !== 'none') break;
     } catch (err) {
       addError(info, describeReadError(err, f.path));
     }
   }
   info.timestampFormat = ts.format;
+  if (ts.preset) info.timestampPreset = ts.preset;
   if (ts.format === 'json') info.timestampField = ts.field;
   if (ts.format === 'regex' && !ts.regex) addError(info, `source ${src.source}: timestamp format "regex" needs timestamp.regex`);
   if (sigs.length === 0) return { info, acc };

@@ -4,7 +4,10 @@
  */
 import type { Redactor } from '../runtime/redact.js';
 
-export type TimestampFormat = 'auto' | 'iso' | 'json' | 'epoch-ms' | 'regex';
+import type { PresetFormat } from './ts-presets.js';
+
+/** How a source's lines carry timestamps: a base format, `pattern` (strftime-style) or a preset name. */
+export type TimestampFormat = 'auto' | 'iso' | 'json' | 'epoch-ms' | 'regex' | 'pattern' | PresetFormat;
 
 export interface ScanSource {
   /** Source label that signatures refer to. */
@@ -13,7 +16,16 @@ export interface ScanSource {
   path: string;
   /** Also read rotated siblings: path.1, path.2.gz, ... (oldest first). */
   rotated: boolean;
-  timestamp?: { format: TimestampFormat; field?: string; regex?: string };
+  timestamp?: {
+    format: TimestampFormat;
+    field?: string;
+    /** regex: the first capture group is the timestamp (ISO/epoch, or read with `pattern`). */
+    regex?: string;
+    /** pattern (and regex captures): strftime-style, e.g. "%d/%b/%Y:%H:%M:%S %z". */
+    pattern?: string;
+    /** Zone of zone-less stamps: IANA name ("Europe/Berlin") or offset ("+02:00"); default UTC. */
+    timezone?: string;
+  };
 }
 
 export interface ScanSignature {
@@ -90,8 +102,10 @@ export interface SourceScanInfo {
   missing: boolean;
   /** Read error that is not "missing" (permission denied, ...): reported, not fatal. */
   error?: string;
-  /** Format actually used (auto-detected when the source named none). */
-  timestampFormat: Exclude<TimestampFormat, 'auto'> | 'none';
+  /** Base format actually used (auto-detected when the source named none); a preset reads as 'pattern' or 'iso'. */
+  timestampFormat: 'iso' | 'json' | 'epoch-ms' | 'regex' | 'pattern' | 'none';
+  /** The preset in use, when one is (named or auto-detected). */
+  timestampPreset?: string;
   /** For json: the field path actually used (auto-detected when the source named none). */
   timestampField?: string;
   /** Lines of the files (all of them with totals; the window pass's lines for a window-only scan). */
