@@ -5,6 +5,7 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { expandLogPath, isMultiPath } from './paths.js';
 
 export interface LogFile {
   path: string;
@@ -65,10 +66,19 @@ async function rotatedSiblings(live: string): Promise<string[]> {
   return found.map((f) => path.join(dir, f.name));
 }
 
-/** Lists the files of a source; missing or unreadable files are reported, never thrown. */
+/**
+ * Lists the files of a source, oldest first; missing or unreadable files are reported, never thrown. `live`
+ * may be a glob or a date pattern (paths.ts): each match in order, with its rotated siblings before it when
+ * `rotated`; "missing" then means that nothing matched.
+ */
 export async function discoverFiles(live: string, rotated: boolean): Promise<SourceFiles> {
   const out: SourceFiles = { files: [], liveMissing: false, errors: [] };
-  const candidates = rotated ? [...(await rotatedSiblings(live)), live] : [live];
+  const multi = isMultiPath(live);
+  const lives = multi ? await expandLogPath(live) : [live];
+  if (multi && lives.length === 0) out.liveMissing = true;
+  const seen = new Set<string>();
+  const candidates: string[] = [];
+  for (const l of lives) for (const f of rotated ? [...(await rotatedSiblings(l)), l] : [l]) if (!seen.has(f)) (seen.add(f), candidates.push(f));
   for (const file of candidates) {
     try {
       out.files.push(await inspect(file));

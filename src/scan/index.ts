@@ -33,6 +33,7 @@ import {
 import { defaultWorkers, ScanPool } from './pool.js';
 import { resolvePoint, countFrom, type Splitter } from './totals.js';
 import type { ScanOptions, ScanResult, ScanSignature, ScanSource, SourceScanInfo } from './types.js';
+import { createTsReader } from './timestamps.js';
 import { windowScan } from './window.js';
 
 export type * from './types.js';
@@ -142,6 +143,12 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
     } catch (err) {
       addError(info, describeReadError(err, f.path));
     }
+  }
+  try {
+    createTsReader(ts, ctx.tsCap); // an unknown zone or pattern token: the window cannot be read, totals still can
+  } catch (err) {
+    addError(info, `source ${src.source}: ${(err as Error).message}`);
+    ts = { format: 'none' };
   }
   info.timestampFormat = ts.format;
   if (ts.preset) info.timestampPreset = ts.preset;

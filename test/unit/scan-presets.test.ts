@@ -103,3 +103,14 @@ describe('patterns and zones', () => {
     expect(p('%F %T', '2026-01-01 12:00:00', 'Europe/Berlin')).toBe(Date.parse('2026-01-01T11:00:00Z'));
   });
 });
+
+describe('bad timestamp settings', () => {
+  it('an unknown zone or pattern token is reported on the source and leaves the window unknown', async () => {
+    const z = await scan('nginx-error.log', '[emerg]', { format: 'nginx-error', timezone: 'Mars/Olympus' });
+    expect(z.info.error).toMatch(/Mars\/Olympus/);
+    expect(z.sig).toMatchObject({ countTotal: 4, countWindow: null });
+    const p = await scan('nginx-error.log', '[emerg]', { format: 'pattern', pattern: '%Y %Q' });
+    expect(p.info.error).toMatch(/%Q/);
+    expect(p.sig.countWindow).toBeNull();
+  });
+});
