@@ -42,7 +42,9 @@ const gramAt = (p: Uint8Array, o: number, m: number): number => {
 /** Picks fingerprints and buckets; `sample` is representative data (empty: byte order heuristics only). */
 export function planTeddy(literals: Uint8Array[], sample: Uint8Array, opts: { m?: number; sets?: number } = {}): TeddyPlan {
   const m = opts.m ?? 3;
-  const sets = opts.sets ?? (literals.length > 8 ? 2 : 1);
+  // Measured on the bench log (CPU per GiB): 13 literals 176 ms with 8 buckets vs 318 ms with 16 (the second
+  // set of lookups costs more than the few shared buckets); 100 literals 2845 ms with 8 vs 1061 ms with 16.
+  const sets = opts.sets ?? (literals.length > 16 ? 2 : 1);
   const wanted = new Set<number>();
   for (const p of literals) for (let o = 0; o + m <= p.length; o++) wanted.add(gramAt(p, o, m));
   const grams = gramCounts(sample, m, wanted);
@@ -90,4 +92,28 @@ export function planTeddy(literals: Uint8Array[], sample: Uint8Array, opts: { m?
     }
   });
   return { m, sets, offset, bucket, tables };
+}
+
+/** Literal checks per byte the plan's prefilter leaves on `sample` (candidate positions times their bucket sizes). */
+export function checksPerByte(plan: TeddyPlan, sample: Uint8Array): number {
+  const { m, sets, tables } = plan;
+  const size = new Array<number>(sets * 8).fill(0);
+  for (const b of plan.bucket) size[b]++;
+  let checks = 0;
+  for (let j = m - 1; j < sample.length; j++) {
+    for (let s = 0; s < sets; s++) {
+      let r = 0xff;
+      for (let k = 0; k < m && r; k++) {
+        const c = sample[j - (m - 1) + k];
+        const base = (s * m + k) * 32;
+        r &= tables[base + (c & 15)] & tables[base + 16 + (c >> 4)];
+      }
+      while (r) {
+        const bit = 31 - Math.clz32(r & -r);
+        checks += size[s * 8 + bit];
+        r &= r - 1;
+      }
+    }
+  }
+  return sample.length > 0 ? checks / sample.length : 0;
 }
