@@ -73,7 +73,9 @@ describe('hunt collect: hostile or absent targets', () => {
     expect(snap.summary.commandsTimedOut).toEqual(['version']);
     expect(snap.logs).toEqual([expect.objectContaining({ source: 'app', missing: true, files: [] })]);
     expect(snap.summary.logSourcesMissing).toEqual(['app']);
-    expect(snap.signatures).toEqual([expect.objectContaining({ name: 'boom', countWindow: 0, countTotal: 0 })]);
+    // Nothing could be read: the window count is unknown (null), never a silent 0.
+    expect(snap.signatures).toEqual([expect.objectContaining({ name: 'boom', countWindow: null, countTotal: 0 })]);
+    expect(snap.summary.signaturesWindowUnknown).toEqual(['boom']);
     expect(snap.health).toMatchObject({ ok: false, statusCode: null });
     expect(snap.health?.error).toMatch(/ECONNREFUSED/);
     expect(snap.process).toEqual({ pid: null, source: 'none', note: `nothing listens on port ${port}`, tree: [] });
