@@ -42,6 +42,11 @@ const add = (a: number[], b: number[]): number[] => a.map((x, i) => x + (b[i] ??
 /** Counts [start, end) of a plain file, split into line-aligned ranges over the pool when big. */
 async function countSplit(f: LogFile, start: number, end: number, p: CountParams, sp: Splitter): Promise<CountResult> {
   const len = end - start;
+  // Nothing appended since the checkpoint (the common case of a quiet daemon): no kernel to build, nothing to read.
+  if (len <= 0) {
+    const zero = p.sigs.map(() => 0);
+    return { counts: zero, lines: 0, committedOffset: start, committedCounts: zero, committedLines: 0, bytesRead: 0, hits: [] };
+  }
   const target = sp.rangeBytes ?? (len < PARALLEL_MIN || sp.workers <= 1 ? len : Math.max(MIN_RANGE, Math.ceil(len / (RANGES_PER_THREAD * sp.workers))));
   const n = target > 0 ? Math.max(1, Math.ceil(len / target)) : 1;
   const fh = await open(f.path, 'r');
