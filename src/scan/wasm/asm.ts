@@ -91,6 +91,7 @@ export class Code {
   i64Eq = () => this.op(0x51);
   i64Ne = () => this.op(0x52);
   i64Add = () => this.op(0x7c);
+  i64Sub = () => this.op(0x7d);
   i64And = () => this.op(0x83);
   i64ExtendI32u = () => this.op(0xad);
   // SIMD.
@@ -107,6 +108,10 @@ export class Code {
   v128And = () => this.simd(0x4e);
   v128Or = () => this.simd(0x50);
   v128AnyTrue = () => this.simd(0x53);
+  i8x16Sub = () => this.simd(0x71);
+  i16x8ExtaddPairwiseI8x16u = () => this.simd(0x7d);
+  i32x4ExtaddPairwiseI16x8u = () => this.simd(0x7f);
+  i32x4ExtractLane = (lane: number) => this.simd(0x1b, lane);
   i8x16Bitmask = () => this.simd(0x64);
   i16x8ShrU = () => this.simd(0x8d);
 }

@@ -49,10 +49,12 @@ const I = 3,
   X = 16,
   NREC = 17,
   DATA = 18,
-  BK = 19;
-const LINES = 20,
-  LINE_NO = 21;
-const V0 = 22; // first v128 local
+  BK = 19,
+  IEND = 20;
+const LINES = 21,
+  LINE_NO = 22,
+  LB = 23; // newlines before the block being verified
+const V0 = 24; // first v128 local
 
 /** The kernel's WebAssembly bytes for a shape. */
 export function kernelBytes(shape: KernelShape): Uint8Array {
@@ -70,7 +72,9 @@ export function kernelBytes(shape: KernelShape): Uint8Array {
   const vPrev = (s: number, k: number) => prev0 + s * (m - 1) + k;
   const r0 = prev0 + sets * (m - 1);
   const vR = (s: number) => r0 + s;
-  const v128Count = r0 + sets - V0;
+  const vAcc = r0 + sets; // per-lane newline counts of up to 255 full blocks
+  const vLf = vAcc + 1;
+  const v128Count = vLf + 1 - V0;
   const swz = (c: Code) => (shape.relaxed ? c.i8x16RelaxedSwizzle() : c.i8x16Swizzle());
   /** Pushes t[s][k] of the block whose nibbles are in vLo/vHi: bucket bits whose byte k is here. */
   const pushT = (c: Code, s: number, k: number) => {
@@ -113,49 +117,101 @@ export function kernelBytes(shape: KernelShape): Uint8Array {
     }
   }
 
+  /** r[s] of the block whose nibbles are in vLo/vHi: buckets whose fingerprint ends at j (t[k] shifted by m-1-k bytes). */
+  const teddy = () => {
+    for (let s = 0; s < sets; s++) {
+      pushT(c, s, m - 1);
+      for (let k = m - 2; k >= 0; k--) {
+        const shift = m - 1 - k;
+        c.get(vPrev(s, k));
+        pushT(c, s, k);
+        c.tee(vTmp)
+          .i8x16Shuffle(Array.from({ length: 16 }, (_, j) => 16 - shift + j))
+          .v128And();
+        c.get(vTmp).set(vPrev(s, k));
+      }
+      c.set(vR(s));
+    }
+    c.get(vR(0));
+    for (let s = 1; s < sets; s++) c.get(vR(s)).v128Or();
+    c.v128AnyTrue();
+  };
+  /** Pushes the newlines counted in vAcc (i64). */
+  const accSum = () => {
+    c.get(vAcc).i16x8ExtaddPairwiseI8x16u().i32x4ExtaddPairwiseI16x8u().tee(vTmp).i32x4ExtractLane(0);
+    for (let l = 1; l < 4; l++) c.get(vTmp).i32x4ExtractLane(l).i32Add();
+    c.i64ExtendI32u();
+  };
+
   c.block(); // $done
-  c.loop(); // $blocks
+  c.loop(); // $outer
   c.get(I).get(END).i32GeS().brIf(1);
-  // Newlines of the block, and which of its 16 positions are inside [i, end).
-  c.get(END).get(I).i32Sub().tee(REM).i32(16).i32LtS();
-  c.if().i32(1).get(REM).i32Shl().i32(1).i32Sub().set(VALID).else().i32(0xffff).set(VALID).end();
+  c.get(END).get(I).i32Sub().tee(REM).i32(16).i32GeS();
+  c.if(); // full blocks: newlines summed per lane, line numbers only where a candidate needs one
+  c.get(END)
+    .i32(15)
+    .i32Sub()
+    .tee(IEND)
+    .get(I)
+    .i32(255 * 16)
+    .i32Add()
+    .tee(X)
+    .i32GtS();
+  c.if().get(X).set(IEND).end();
+  c.get(vZero).set(vAcc);
+  c.i32(0xffff).set(VALID);
+  c.block().loop(); // $inner
+  c.get(I).get(IEND).i32GeS().brIf(1);
+  c.get(I).v128Load().tee(vTmp).get(vNl).i8x16Eq().tee(vLf);
+  c.get(vAcc).get(vLf).i8x16Sub().set(vAcc); // eq lanes are -1: subtracting counts them
+  c.get(vTmp);
+  nibbles(c);
+  teddy();
+  c.if();
+  c.get(vLf).i8x16Bitmask().set(LF);
+  c.get(LINES);
+  accSum();
+  c.i64Add().get(LF).i32Popcnt().i64ExtendI32u().i64Sub().set(LB);
+  for (let s = 0; s < sets; s++) emitSet(c, s, vR(s), vZero);
+  // Record area nearly full: stop after this block, the driver drains it and calls again from the next.
+  c.get(NREC).i32(0).i32Load(L.REC_LIMIT).i32GtU();
+  c.if();
+  c.get(LINES);
+  accSum();
+  c.i64Add().set(LINES);
+  c.get(I).i32(16).i32Add().set(I);
+  c.br(6); // $done
+  c.end();
+  c.end();
+  c.get(I).i32(16).i32Add().set(I);
+  c.br(0);
+  c.end().end(); // $inner
+  c.get(LINES);
+  accSum();
+  c.i64Add().set(LINES);
+  c.else(); // the last, partial block: only positions inside [i, end) count
+  c.i32(1).get(REM).i32Shl().i32(1).i32Sub().set(VALID);
   c.get(I).v128Load().tee(vTmp).get(vNl).i8x16Eq().i8x16Bitmask().get(VALID).i32And().set(LF);
   c.get(vTmp);
   nibbles(c);
-  // r[j]: buckets whose fingerprint ends at j: t[m-1] here, t[k] shifted by m-1-k bytes (from the previous block).
-  for (let s = 0; s < sets; s++) {
-    pushT(c, s, m - 1);
-    for (let k = m - 2; k >= 0; k--) {
-      const shift = m - 1 - k;
-      c.get(vPrev(s, k));
-      pushT(c, s, k);
-      c.tee(vTmp)
-        .i8x16Shuffle(Array.from({ length: 16 }, (_, j) => 16 - shift + j))
-        .v128And();
-      c.get(vTmp).set(vPrev(s, k));
-    }
-    c.set(vR(s));
-  }
-  c.get(vR(0));
-  for (let s = 1; s < sets; s++) c.get(vR(s)).v128Or();
-  c.v128AnyTrue();
-  c.if(); // candidates somewhere in the block
+  teddy();
+  c.if();
+  c.get(LINES).set(LB);
   for (let s = 0; s < sets; s++) emitSet(c, s, vR(s), vZero);
   c.end();
   c.get(LINES).get(LF).i32Popcnt().i64ExtendI32u().i64Add().set(LINES);
   c.get(I).i32(16).i32Add().set(I);
-  // Record area nearly full: stop after this block, the driver drains it and calls again from here.
-  c.get(NREC).i32(0).i32Load(L.REC_LIMIT).i32GtU().brIf(1);
+  c.end();
   c.br(0);
-  c.end(); // loop
-  c.end(); // block
+  c.end(); // $outer
+  c.end(); // $done
   c.i32(0).get(LINES).i64Store(L.LINES);
   c.i32(0).get(NREC).i32Store(L.NREC);
   c.get(I).get(END).i32GtU();
   c.if().get(END).set(I).end();
   c.get(I);
 
-  const locals = [...new Array(LINES - I).fill(I32), I64, I64, ...new Array(v128Count).fill(V128)];
+  const locals = [...new Array(LINES - I).fill(I32), I64, I64, I64, ...new Array(v128Count).fill(V128)];
   return moduleBytes(shape.pages, [{ name: 'scan', params: [I32, I32, I32], results: [I32], locals, body: c }]);
 }
 
@@ -170,7 +226,7 @@ function emitSet(c: Code, s: number, vR: number, vZero: number): void {
   c.get(CM).get(CM).i32(1).i32Sub().i32And().set(CM);
   c.get(J).i32Load8u(L.SCRATCH).set(B);
   // Line number of position j: newlines before the block plus those of the block before j.
-  c.get(LINES).get(LF).i32(1).get(J).i32Shl().i32(1).i32Sub().i32And().i32Popcnt().i64ExtendI32u().i64Add().set(LINE_NO);
+  c.get(LB).get(LF).i32(1).get(J).i32Shl().i32(1).i32Sub().i32And().i32Popcnt().i64ExtendI32u().i64Add().set(LINE_NO);
   c.block().loop(); // bucket bits
   c.get(B).i32Eqz().brIf(1);
   c.get(B)
