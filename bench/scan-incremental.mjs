@@ -63,7 +63,8 @@ function series(label, src, name, format, timestamp) {
     const r = hunt(job(), undefined, 1);
     if (!best || r.wallMs < best.wallMs) best = r;
   }
-  const s = (r) => `read ${(r.source.bytesRead / 1048576).toFixed(1)} MiB, from checkpoint ${(r.source.bytesFromCheckpoint / 1048576).toFixed(0)} MiB, seeked=${r.source.seeked}`;
+  const s = (r) =>
+    `read ${(r.source.bytesRead / 1048576).toFixed(1)} MiB, from checkpoint ${(r.source.bytesFromCheckpoint / 1048576).toFixed(0)} MiB, seeked=${r.source.seeked}`;
   rows.push([`${label}: first scan (no checkpoint)`, first.wallMs, first.cpuMs, first.rssKb, s(first)]);
   rows.push([`${label}: next run, nothing appended`, next.wallMs, next.cpuMs, next.rssKb, s(next)]);
   rows.push([`${label}: next run after +10 MiB`, best.wallMs, best.cpuMs, best.rssKb, s(best)]);
@@ -73,10 +74,12 @@ function series(label, src, name, format, timestamp) {
 for (const [label, src] of sizes) series(`${label} ISO`, src, `iso-${label.replace(' ', '')}.log`, 'iso');
 series('1 GiB nginx-error (auto)', nginx, 'nginx-1GiB.log', 'nginx-error');
 table(rows);
-const ratio = (a, b) => (results[a] && results[b] ? (results[a].wallMs / results[b].wallMs).toFixed(2) : '-');
-console.log(`\nnext run after +10 MiB: 1 GiB / 10 MiB = ${ratio('1 GiB ISO', '10 MiB ISO')}x (target <= 1.2)`);
-if (results['10 GiB ISO']) console.log(`next run after +10 MiB: 10 GiB / 1 GiB = ${ratio('10 GiB ISO', '1 GiB ISO')}x (target: the same)`);
-console.log(`nginx-error preset / ISO, next run: ${ratio('1 GiB nginx-error (auto)', '1 GiB ISO')}x`);
+// Wall and CPU: on a shared, loaded machine the CPU ratio is the steadier of the two.
+const ratio = (a, b) =>
+  results[a] && results[b] ? `${(results[a].wallMs / results[b].wallMs).toFixed(2)}x wall, ${(results[a].cpuMs / results[b].cpuMs).toFixed(2)}x cpu` : '-';
+console.log(`\nnext run after +10 MiB: 1 GiB / 10 MiB = ${ratio('1 GiB ISO', '10 MiB ISO')} (target <= 1.2)`);
+if (results['10 GiB ISO']) console.log(`next run after +10 MiB: 10 GiB / 1 GiB = ${ratio('10 GiB ISO', '1 GiB ISO')} (target: the same)`);
+console.log(`nginx-error preset / ISO, next run: ${ratio('1 GiB nginx-error (auto)', '1 GiB ISO')}`);
 
 // The whole command: `hunt collect` on a target that is down (nothing listens), checkpoint in its own state dir.
 const bin = path.join(here, '..', 'bin', 'hunt.js');
@@ -88,7 +91,15 @@ for (const [label, src] of sizes.slice(0, 2)) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const profile = {
-    target: { name: 'down', versionCommand: 'false', statusCommand: 'false', startCommand: 'false', port: 47999, home: dir, healthUrl: 'http://127.0.0.1:47999/healthz' },
+    target: {
+      name: 'down',
+      versionCommand: 'false',
+      statusCommand: 'false',
+      startCommand: 'false',
+      port: 47999,
+      home: dir,
+      healthUrl: 'http://127.0.0.1:47999/healthz',
+    },
     logs: [{ source: 'app', path: file }],
     signatures: SIGNATURES.map((p, i) => ({ name: `s${i}`, source: 'app', pattern: p })),
   };
@@ -104,5 +115,10 @@ const node0 = timed(process.execPath, ['-e', '0']);
 collectRows.push(['node -e 0', node0.wallMs, node0.cpuMs, node0.rssKb, 'process start-up alone']);
 console.log('');
 table(collectRows);
-if (collect['1 GiB'] && collect['10 MiB']) console.log(`\nhunt collect after +10 MiB: 1 GiB / 10 MiB = ${(collect['1 GiB'].wallMs / collect['10 MiB'].wallMs).toFixed(2)}x`);
+if (collect['1 GiB'] && collect['10 MiB']) {
+  const [a, b] = [collect['1 GiB'], collect['10 MiB']];
+  console.log(
+    `\nhunt collect after +10 MiB: 1 GiB / 10 MiB = ${(a.wallMs / b.wallMs).toFixed(2)}x wall, ${(a.cpuMs / b.cpuMs).toFixed(2)}x cpu (target <= 1.2)`,
+  );
+}
 console.log('(wall = whole process; cpu = user+sys of all threads; peak RSS from /usr/bin/time)');

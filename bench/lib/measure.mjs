@@ -61,7 +61,7 @@ export function machine() {
 
 /** Prints rows [name, wallMs, cpuMs, rssKb, note] as a table. */
 export function table(rows) {
-  console.log(`${pad('run', 46)} ${padL('wall ms', 8)} ${padL('cpu ms', 8)} ${padL('peak RSS', 9)}  note`);
-  for (const [name, wall, cpu, rss, note] of rows)
-    console.log(`${pad(name, 46)} ${padL(num(wall), 8)} ${padL(num(cpu), 8)} ${padL(mb(rss), 9)}  ${note ?? ''}`);
+  const w = Math.max(40, ...rows.map((r) => r[0].length));
+  console.log(`${pad('run', w)} ${padL('wall ms', 8)} ${padL('cpu ms', 8)} ${padL('peak RSS', 9)}  note`);
+  for (const [name, wall, cpu, rss, note] of rows) console.log(`${pad(name, w)} ${padL(num(wall), 8)} ${padL(num(cpu), 8)} ${padL(mb(rss), 9)}  ${note ?? ''}`);
 }
