@@ -67,15 +67,7 @@ export function planTeddy(literals: Uint8Array[], sample: Uint8Array, opts: { m?
     return best;
   });
   const nb = sets * 8;
-  // Literals whose fingerprints sort together share a bucket: their nibble sets overlap, so sharing adds
-  // few false candidates. With no more literals than buckets each has its own.
-  const order = literals.map((_, i) => i);
-  const fp = (i: number): string => Buffer.from(literals[i].subarray(Math.max(0, offset[i]), offset[i] + m)).toString('latin1');
-  order.sort((a, b) => (fp(a) < fp(b) ? -1 : fp(a) > fp(b) ? 1 : a - b));
-  const bucket = new Array<number>(literals.length).fill(0);
-  order.forEach((lit, rank) => {
-    bucket[lit] = Math.min(nb - 1, Math.floor((rank * nb) / Math.max(order.length, nb)));
-  });
+  const bucket = assignBuckets(literals, offset, m, nb, hist);
   const tables = new Uint8Array(sets * m * 32);
   literals.forEach((p, i) => {
     const s = bucket[i] >> 3;
@@ -92,6 +84,69 @@ export function planTeddy(literals: Uint8Array[], sample: Uint8Array, opts: { m?
     }
   });
   return { m, sets, offset, bucket, tables };
+}
+
+/**
+ * Greedy bucketing: a bucket lets a byte through at position k when its low nibble is in the bucket's set of low
+ * nibbles and its high nibble in its set of high nibbles, so two literals sharing a bucket also admit the mixed
+ * nibble pairs. Each literal (rarest fingerprint first) goes where the estimated cost rises least: the chance that
+ * a random position passes the bucket (per-position byte frequencies from the sample, multiplied) times the
+ * literals verified there. With no more literals than buckets each has its own.
+ */
+function assignBuckets(literals: Uint8Array[], offset: number[], m: number, nb: number, hist: Float64Array): number[] {
+  const bucket = new Array<number>(literals.length).fill(0);
+  if (literals.length <= nb) return bucket.map((_, i) => i);
+  const total = hist.reduce((a, b) => a + b, 0) || 1;
+  const freq = Array.from(hist, (h) => (h + 0.5) / (total + 128)); // unseen bytes are rare, not impossible
+  const lo = Array.from({ length: nb }, () => new Array<number>(m).fill(0));
+  const hi = Array.from({ length: nb }, () => new Array<number>(m).fill(0));
+  const size = new Array<number>(nb).fill(0);
+  const pass = (l: number[], h: number[]): number => {
+    let p = 1;
+    for (let k = 0; k < m; k++) {
+      let q = 0;
+      for (let b = 0; b < 256; b++) if ((l[k] >> (b & 15)) & 1 && (h[k] >> (b >> 4)) & 1) q += freq[b];
+      p *= q;
+    }
+    return p;
+  };
+  const masks = (i: number): [number[], number[]] => {
+    const l = new Array<number>(m).fill(0);
+    const h = new Array<number>(m).fill(0);
+    for (let k = 0; k < m; k++) {
+      const at = offset[i] + k;
+      if (at < 0) {
+        l[k] = h[k] = 0xffff;
+      } else {
+        l[k] = 1 << (literals[i][at] & 15);
+        h[k] = 1 << (literals[i][at] >> 4);
+      }
+    }
+    return [l, h];
+  };
+  const own = literals.map((_, i) => pass(...masks(i)));
+  const order = literals.map((_, i) => i).sort((a, b) => own[a] - own[b] || a - b);
+  const cost = new Array<number>(nb).fill(0);
+  for (const i of order) {
+    const [l, h] = masks(i);
+    let best = 0;
+    let bestDelta = Infinity;
+    for (let b = 0; b < nb; b++) {
+      const nl = lo[b].map((x, k) => x | l[k]);
+      const nh = hi[b].map((x, k) => x | h[k]);
+      const delta = pass(nl, nh) * (size[b] + 1) - cost[b];
+      if (delta < bestDelta) {
+        bestDelta = delta;
+        best = b;
+      }
+    }
+    lo[best] = lo[best].map((x, k) => x | l[k]);
+    hi[best] = hi[best].map((x, k) => x | h[k]);
+    size[best]++;
+    cost[best] += bestDelta;
+    bucket[i] = best;
+  }
+  return bucket;
 }
 
 /** Literal checks per byte the plan's prefilter leaves on `sample` (candidate positions times their bucket sizes). */
