@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { runTask, type ScanTask, type TaskResult } from './file-scan.js';
+import { runTask, type ScanTask } from './file-scan.js';
+import type { CountResult } from './params.js';
 
 interface Pending {
   task: ScanTask;
@@ -43,7 +44,7 @@ export class ScanPool {
   }
 
   /** Runs a task on the next free thread. */
-  run<T extends ScanTask>(task: T): Promise<TaskResult<T>> {
+  run(task: ScanTask): Promise<CountResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ task, resolve: resolve as (r: unknown) => void, reject });
       this.pump();
