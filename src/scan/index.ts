@@ -180,9 +180,9 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
     totals.counts.forEach((n, i) => (acc[i].total = n));
     info.linesTotal = totals.lines;
   } else info.linesTotal = info.linesTimestampChecked;
-  // Lines were read but none had a timestamp (or the format is unknown): window counts cannot be computed.
-  if (info.linesTotal > 0 && (ts.format === 'none' || !win.timestampsSeen)) info.windowKnown = false;
-  if (win.files.length === 0 && info.linesTotal > 0) info.windowKnown = false;
+  // Lines were read but none had a timestamp (or the format is unknown): window counts cannot be computed. When
+  // the window pass read no file at all, every file was an archive too old to hold window lines: a known 0.
+  if (info.linesTotal > 0 && (ts.format === 'none' || (win.files.length > 0 && !win.timestampsSeen))) info.windowKnown = false;
   return { info, acc };
 }
 
