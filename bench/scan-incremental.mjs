@@ -27,13 +27,16 @@ function workCopy(src, name) {
   return dest;
 }
 
-/** Appends 10 MiB stamped after everything so far; returns the new end of the log (the window end). */
-let appended = 0;
+/**
+ * Appends 10 MiB stamped after everything so far, spread over one window length, so the window of the next
+ * run is exactly the appended bytes, whatever the log's size or density; returns the new window end.
+ */
+let appends = 0;
 function grow(file, format = 'iso') {
-  const from = END_MS + appended * 60_000;
-  appended += 10;
-  appendLog(file, APPEND, from, 10 * 60_000, appended, format);
-  return from + 10 * 60_000;
+  const from = END_MS + appends * WINDOW;
+  appends++;
+  appendLog(file, APPEND, from, WINDOW, appends, format);
+  return from + WINDOW;
 }
 
 const sizes = [
@@ -45,7 +48,7 @@ if (process.env.BENCH_10G !== '0' && free > 40 * 1024 ** 3) sizes.push(['10 GiB'
 const nginx = ensureData(data, 1024, log, 'nginx-error').big;
 
 console.log(machine());
-console.log(`each "next run" follows a 10 MiB append (lines stamped after the log's end); window = the last 120 min\n`);
+console.log(`each "next run" follows a 10 MiB append stamped over the next 120 min: its window is those 10 MiB, and only they are counted\n`);
 const rows = [];
 const results = {};
 function series(label, src, name, format, timestamp) {
