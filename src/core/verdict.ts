@@ -177,6 +177,12 @@ export function phaseOf(report: HuntReportV1): {
   return { check, classification, order: (id) => position.get(id) ?? Number.MAX_SAFE_INTEGER };
 }
 
+/** A check found in one phase about a cause in an earlier one (an error logged during T1, read at T4) says so in metadata.causePhase. */
+function causePhase(c: Check): string | undefined {
+  const p = c.metadata?.causePhase;
+  return typeof p === 'string' && PHASE_ORDER.includes(p) ? p : undefined;
+}
+
 /**
  * Computes the gate verdict of a report. `fail`: an internal error, a failed check (not allowlisted), or a
  * classification at/above the blocking severity that is new or regressed. `warn`: any other open finding.
@@ -191,7 +197,7 @@ export function computeVerdict(report: HuntReportV1, opts: { blockingSeverity?: 
   const withPhase = (r: GateReason, p: string | undefined): GateReason => (p ? { ...r, phase: p } : r);
   for (const c of report.checks) {
     const r = checkReason(c);
-    if (r) reasons.push(withPhase(r, phase.check(c.id)));
+    if (r) reasons.push(withPhase(r, causePhase(c) ?? phase.check(c.id)));
   }
   for (const c of report.classification) {
     const r = classificationReason(c, blockingSeverity);

@@ -10,6 +10,7 @@ import { probeTarget } from '../probes/health-probe.js';
 import { healthProbeOptions } from '../probes/snapshot.js';
 import { isPortOpen } from '../runtime/ports.js';
 import type { StepDef } from './types.js';
+import { markPhase } from './steps/appended.js';
 import { makeCheck, skipCheck } from './steps/common.js';
 
 export interface ObserveThresholds {
@@ -56,6 +57,7 @@ export function observeStep(deps: string[]): StepDef {
     deps,
     async run(r) {
       const { gate } = r;
+      await markPhase(gate, 'T4').catch(() => {}); // lines after this were logged during the observation
       const seconds = gate.opts.observeSeconds;
       if (seconds <= 0) return { checks: [skipCheck(gate, def, 'no observation window requested (--observe-seconds)')] };
       r.started(process.pid);

@@ -211,3 +211,22 @@ describe('a reason says what to do', () => {
     expect(v.reasons[0].detail).toBe('title t1_update: summary t1_update (fix: make the release pass its own update check)');
   });
 });
+
+describe('a cause found later is listed where it happened', () => {
+  it('metadata.causePhase puts a T4 check about a line logged in T1 under T1', () => {
+    const v = computeVerdict(
+      report(
+        [check('t1_restart', 'pass'), check('chaos_signal_restart', 'fail'), check('t4_appended_errors', 'fail', { metadata: { causePhase: 'T1' } })],
+        [],
+        {
+          phases: [
+            { phase: 'T1', checks: ['t1_restart'] },
+            { phase: 'T3', checks: ['chaos_signal_restart'] },
+            { phase: 'T4', checks: ['t4_appended_errors'] },
+          ],
+        },
+      ),
+    );
+    expect(v.reasons.map((r) => `${r.phase} ${r.id}`)).toEqual(['T1 t4_appended_errors', 'T3 chaos_signal_restart']);
+  });
+});
