@@ -5,7 +5,7 @@
  * whole group after the deadline, and a status from the pid file. Used by `hunt daemon`.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, promises as fsp } from 'node:fs';
+import { closeSync, openSync, promises as fsp, writeSync } from 'node:fs';
 import path from 'node:path';
 import { runCommand, type CommandLine } from './exec.js';
 import { ensureDir, writeFileAtomic, removePath } from './fs.js';
@@ -76,6 +76,9 @@ export async function startDaemon(o: StartOptions): Promise<DaemonResult> {
   await ensureDir(path.dirname(o.logFile));
   const fd = openSync(o.logFile, 'a');
   const from = (await fsp.stat(o.logFile)).size;
+  // a timestamped line before the daemon's own output: lines it writes without a timestamp (redis's FATAL CONFIG
+  // error) inherit this one, so the log's window counts stay known instead of becoming unverifiable
+  writeSync(fd, `${new Date().toISOString()} hunt daemon: starting (pid file ${o.pidFile})\n`);
   const [file, args, shell] = Array.isArray(o.command) ? [o.command[0], o.command.slice(1), false] : [o.command, [], true];
   let exit: string | null = null;
   const as = runAsIdentity(o.user);

@@ -160,6 +160,71 @@ describe.skipIf(!available)('examples/nginx on a real nginx', () => {
     expect(await eventually(async () => (await fetch(`http://127.0.0.1:${s.port}/healthz`)).ok, 10_000)).toBe(true);
   });
 
+  it('kill -HUP with a broken config (exit 0, nginx keeps the old config): the [emerg] line logged during T1 fails the gate', async () => {
+    const dir = out();
+    const upd = `echo 'bogus_directive on;' >> '{home}/nginx.conf'`;
+    const hup = `kill -HUP "$(cat '{home}/logs/nginx.pid')"`;
+    try {
+      // verify "true": only the log can tell (the issue's setup: the gate used to say PASS here)
+      const args = ['--skip-chaos', '--update-command', upd, '--restart-command', hup, '--verify-command', 'true'];
+      const res = await runHunt(s, ['release-gate', '--config', s.profile, '--release', 'hup-refused', '--out-dir', dir, ...args]);
+      const r = await readReport(s, dir);
+      const v = verdictOf(r);
+      expect(res.code, JSON.stringify(v.reasons, null, 1)).toBe(1);
+      expect(r.checks.find((c) => c.id === 't1_restart')!.status).toBe('pass');
+      expect(v.reasons[0]).toMatchObject({ id: 't4_appended_errors', rule: 'check-fail', phase: 'T1' });
+      expect(v.reasons[0].detail).toMatch(/nginx_emerg \(p0\) logged during T1 .*\[emerg\] .*unknown directive "bogus_directive"/);
+      expect(v.reasons[0].detail).toMatch(/\(fix: /);
+    } finally {
+      await renderConfig();
+      sh(s, `kill -HUP "$(cat '${s.home}/logs/nginx.pid')"`);
+    }
+    expect(await eventually(async () => (await fetch(`http://127.0.0.1:${s.port}/healthz`)).ok, 10_000)).toBe(true);
+  });
+
+  it('window counts equal a reference count of planted lines with real nginx timestamps inside and outside the window', async () => {
+    const now = Date.now();
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const errTs = (ms: number) => {
+      const d = new Date(ms);
+      return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+    };
+    const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const clfTs = (ms: number) => {
+      const d = new Date(ms);
+      return `${pad(d.getUTCDate())}/${mon[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+    };
+    const inside = [now - 10 * 60_000, now - 20 * 60_000, now - 50 * 60_000];
+    const outside = [now - 3 * 3600_000, now - 26 * 3600_000];
+    const err = [...outside, ...inside].map((t) => `${errTs(t)} [warn] 1#1: hunt-planted-marker at ${t}`);
+    const acc = [...outside, ...inside].map((t) => `127.0.0.1 - - [${clfTs(t)}] "GET /hunt-planted-marker HTTP/1.1" 404 0 "-" "hunt-e2e"`);
+    await fsp.appendFile(path.join(s.home, 'logs', 'error.log'), `${err.join('\n')}\n`);
+    await fsp.appendFile(path.join(s.home, 'logs', 'access.log'), `${acc.join('\n')}\n`);
+    const profile = await patchProfile(
+      s,
+      (p) => {
+        p.signatures.push({ name: 'planted_error', source: 'error', pattern: 'hunt-planted-marker', kind: 'warning' });
+        p.signatures.push({ name: 'planted_access', source: 'access', pattern: 'hunt-planted-marker', kind: 'warning' });
+      },
+      path.join(s.profileDir, 'planted.json'),
+    );
+    const file = path.join(s.dir, 'collect-planted.json');
+    const res = await runHunt(s, ['collect', '--config', profile, '--output', file, '--window-minutes', '60']);
+    expect(res.code, res.stderr).toBe(0);
+    const snap = JSON.parse(await fsp.readFile(file, 'utf8')) as RuntimeSnapshot;
+    for (const name of ['planted_error', 'planted_access']) {
+      expect(
+        snap.signatures.find((x) => x.name === name),
+        name,
+      ).toMatchObject({ countWindow: inside.length, countTotal: inside.length + outside.length });
+    }
+    expect(snap.logs.map((l) => [l.source, l.timestampFormat])).toEqual([
+      ['error', expect.any(String)],
+      ['access', expect.any(String)],
+    ]);
+    expect(snap.summary.signaturesWindowUnknown).toEqual([]);
+  });
+
   it('staging-chaos: a reload that nginx refuses ([emerg] logged, old config kept) fails signal-restart, quoting the line', async () => {
     const profile = await patchProfile(
       s,

@@ -74,6 +74,33 @@ describe.skipIf(!available)('examples/redis on a real redis-server', () => {
     expect(snap.summary).toMatchObject({ running: true, healthy: true, version: expect.stringMatching(/^7\.\d+\.\d+$/) });
   });
 
+  it('window counts equal a reference count of planted lines with real redis timestamps; the output log has a known window', async () => {
+    const now = Date.now();
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const ts = (ms: number) => {
+      const d = new Date(ms);
+      return `${pad(d.getUTCDate())} ${mon[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+    };
+    const inside = [now - 5 * 60_000, now - 30 * 60_000, now - 55 * 60_000, now - 59 * 60_000];
+    const outside = [now - 2 * 3600_000, now - 48 * 3600_000];
+    const lines = [...outside, ...inside].map((t) => `4242:M ${ts(t)} # hunt-planted-marker ${t}`);
+    await fsp.appendFile(path.join(s.home, 'redis.log'), `${lines.join('\n')}\n`);
+    const profile = await patchProfile(
+      s,
+      (p) => p.signatures.push({ name: 'planted', source: 'redis', pattern: 'hunt-planted-marker', kind: 'warning' }),
+      path.join(s.profileDir, 'planted.json'),
+    );
+    const file = path.join(s.dir, 'collect-planted.json');
+    const res = await runHunt(s, ['collect', '--config', profile, '--output', file, '--window-minutes', '60']);
+    expect(res.code, res.stderr).toBe(0);
+    const snap = JSON.parse(await fsp.readFile(file, 'utf8')) as RuntimeSnapshot;
+    expect(snap.signatures.find((x) => x.name === 'planted')).toMatchObject({ countWindow: inside.length, countTotal: inside.length + outside.length });
+    // hunt daemon stamps each start in the output log: its lines have a known window (never "unverifiable")
+    expect(snap.logs.find((l) => l.source === 'output')).toMatchObject({ missing: false, windowKnown: true });
+    expect(snap.summary.signaturesWindowUnknown).toEqual([]);
+  });
+
   it('a good release passes the whole gate: derived restart, TCP health, chaos matrix', async () => {
     const before = await daemonPid();
     const dir = out();
