@@ -49,8 +49,17 @@ beforeAll(async () => {
   await fsp.mkdir(path.join(s.home, 'temp'), { recursive: true });
   backendPort = await freePort();
   backendPid = await startTagged(s, [process.execPath, path.join(repoRoot, 'test', 'fixtures', 'daemons', 'backend.mjs'), String(backendPort)], backendPort);
-  await renderConfig();
-  sh(s, `nginx ${nginxArgs()}`); // daemonizes: master + 2 workers, tagged through the environment
+  // a free port can be taken by another suite before nginx binds it: pick another one then
+  for (let attempt = 1; ; attempt++) {
+    await renderConfig();
+    try {
+      sh(s, `nginx ${nginxArgs()}`); // daemonizes: master + 2 workers, tagged through the environment
+      break;
+    } catch (err) {
+      if (attempt >= 5 || !/Address already in use/.test(String((err as { stderr?: string }).stderr))) throw err;
+      s.port = await freePort();
+    }
+  }
   expect(await eventually(async () => Number.isInteger(await masterPid().catch(() => NaN)), 10_000)).toBe(true);
 });
 

@@ -9,6 +9,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeSnapshot } from '../../src/probes/snapshot-types.js';
+import { freePort } from '../../src/runtime/ports.js';
 import { repoRoot } from '../helpers/spawn-hunt.js';
 import { waitFor } from '../helpers/wait.js';
 import {
@@ -33,8 +34,13 @@ const cli = (args: string) => sh(s, `redis-cli -h 127.0.0.1 -p ${s.port} ${args}
 const pidFile = () => path.join(s.home, '.hunt', 'daemon.pid');
 const daemonPid = async () => Number((await fsp.readFile(pidFile(), 'utf8')).trim());
 
-async function startProduction(): Promise<void> {
-  const res = await runHunt(s, ['daemon', 'start', '--config', s.profile]);
+async function startProduction(retryPort = false): Promise<void> {
+  let res = await runHunt(s, ['daemon', 'start', '--config', s.profile]);
+  // a free port can be taken by another suite before redis binds it: pick another one (first start only)
+  for (let attempt = 1; retryPort && res.code !== 0 && /Address already in use/.test(res.stderr) && attempt < 5; attempt++) {
+    s.port = await freePort();
+    res = await runHunt(s, ['daemon', 'start', '--config', s.profile]);
+  }
   expect(res.code, res.stderr).toBe(0);
   expect(cli('ping')).toBe('PONG');
 }
@@ -43,7 +49,7 @@ beforeAll(async () => {
   if (!available) return;
   s = await createDaemonSuite('redis');
   await fsp.copyFile(path.join(repoRoot, 'examples', 'redis', 'redis.conf'), path.join(s.home, 'redis.conf'));
-  await startProduction();
+  await startProduction(true);
 });
 
 afterAll(async () => {
