@@ -20,6 +20,7 @@ import {
   realDaemonsAvailable,
   runHunt,
   sh,
+  snapshotErrors,
   startTagged,
   verdictOf,
   type DaemonSuite,
@@ -89,6 +90,7 @@ describe.skipIf(!available)('examples/nginx on a real nginx', () => {
       const res = await runHunt(s, ['collect', '--config', profile, '--output', file]);
       expect(res.code, res.stderr).toBe(0);
       const snap = JSON.parse(await fsp.readFile(file, 'utf8')) as RuntimeSnapshot;
+      expect(snapshotErrors(snap)).toEqual([]);
       expect(snap.process.pid, JSON.stringify(snap.process)).toBe(master);
       expect(snap.process.source).toBe(source);
       expect(snap.listeners.entries.filter((l) => l.port === s.port).length).toBeGreaterThanOrEqual(3); // master + 2 workers share the socket

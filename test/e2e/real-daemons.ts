@@ -7,6 +7,9 @@
  * instance through HUNT_TARGET_HOME and HUNT_PORT.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { existsSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,6 +148,15 @@ export async function readReport(s: DaemonSuite, outDir: string, file = 'hunt-re
   const chaos = (r.metadata?.chaos as { ports?: Record<string, number> } | undefined)?.ports;
   for (const p of Object.values(chaos ?? {})) s.ports.add(p);
   return r;
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+const snapshotSchema = ajv.compile(JSON.parse(readFileSync(path.join(repoRoot, 'schemas', 'runtime-snapshot-v1.schema.json'), 'utf8')) as object);
+
+/** The schema violations of a runtime snapshot (empty when it is valid). */
+export function snapshotErrors(snap: unknown): string[] {
+  return snapshotSchema(snap) ? [] : (snapshotSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
 /** The gate verdict of a report. */

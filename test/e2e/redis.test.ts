@@ -22,6 +22,7 @@ import {
   realDaemonsAvailable,
   runHunt,
   sh,
+  snapshotErrors,
   verdictOf,
   type DaemonSuite,
 } from './real-daemons.js';
@@ -73,6 +74,7 @@ describe.skipIf(!available)('examples/redis on a real redis-server', () => {
     const res = await runHunt(s, ['collect', '--config', s.profile, '--output', file]);
     expect(res.code, res.stderr).toBe(0);
     const snap = JSON.parse(await fsp.readFile(file, 'utf8')) as RuntimeSnapshot;
+    expect(snapshotErrors(snap)).toEqual([]);
     expect(snap.process).toMatchObject({ pid, source: 'pidFile' });
     expect(snap.process.tree[0]).toMatchObject({ pid, pgid: pid, sid: pid }); // its own session: a group kill of hunt never reaches it
     expect(snap.health).toMatchObject({ kind: 'tcp', ok: true, url: `tcp://127.0.0.1:${s.port}` });
