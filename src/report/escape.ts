@@ -5,6 +5,8 @@
  * span, a fenced block, an HTML <summary>).
  */
 
+import { stripAnsi } from '../runtime/terminal.js';
+
 /** Characters that are backslash-escaped in inline text (all ASCII punctuation, so `\x` is a valid escape). */
 const INLINE_SPECIAL = /[\\`*_[\]<>|~&#@!$]/g;
 
@@ -13,7 +15,7 @@ const INLINE_SPECIAL = /[\\`*_[\]<>|~&#@!$]/g;
  * visually reorder text, lone surrogates. CR/LF and Unicode line separators become `\n`.
  */
 export function sanitize(s: string): string {
-  return s
+  return stripAnsi(s)
     .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
@@ -26,6 +28,18 @@ export function truncate(s: string, max: number): string {
 }
 
 /**
+ * Defuses GitHub @mentions and issue references (`#12`, `GH-12`, `org/repo#12`) in untrusted text with a
+ * zero-width joiner after the mark: GitHub ignores backslash escapes here (github/markup#1168) and would
+ * ping the user or link (and notify) the issue; the text still reads the same.
+ */
+export function defuseReferences(s: string): string {
+  return s
+    .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200d')
+    .replace(/#(?=\d)/g, '#\u200d')
+    .replace(/\b(GH)-(?=\d)/gi, '$1-\u200d');
+}
+
+/**
  * Inline Markdown text on one line: every special character backslash-escaped, newlines as `<br>`
  * (or a space with `newline: 'space'`), and line-start constructs (lists, setext underlines) defused.
  */
@@ -35,7 +49,7 @@ export function mdText(raw: unknown, opts: { newline?: 'br' | 'space' } = {}): s
     .replace(/\t/g, ' ')
     .replace(/^\s+/, '');
   const lines = s.split('\n').map((line) => {
-    let out = line.replace(INLINE_SPECIAL, (c) => `\\${c}`);
+    let out = defuseReferences(line).replace(INLINE_SPECIAL, (c) => `\\${c}`);
     // At the start of a line "- x", "+ x", "1. x", "1) x" open a list and a line of only - or = is an
     // underline or a thematic break; "+1", "-2" or "1.5.0" are left alone.
     out = out
@@ -99,15 +113,15 @@ export function mdFence(raw: unknown, lang = ''): string {
 
 /** Text for raw HTML (e.g. inside <summary>): entities escaped, on one line. */
 export function htmlText(raw: unknown): string {
-  return sanitize(String(raw ?? ''))
+  const s = sanitize(String(raw ?? ''))
     .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+    .trim();
+  // Inline Markdown is not parsed inside an HTML block, but mentions and references are still linked there.
+  return defuseReferences(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
+
+/** Longest URL emitted as a link; longer ones are shown as (capped) text. */
+export const URL_MAX = 2000;
 
 /** Whether a URL is safe to emit as a link target (http/https, no whitespace, brackets, pipes or backslashes). */
 export function isSafeUrl(url: string): boolean {
@@ -118,7 +132,7 @@ export function isSafeUrl(url: string): boolean {
 export function mdLink(label: unknown, url: unknown, max: number = CELL_MAX): string {
   const u = String(url ?? '');
   const text = mdCell(label === undefined || label === null || label === '' ? u : label, max);
-  if (!isSafeUrl(u)) return mdCell(u, max);
+  if (!isSafeUrl(u) || u.length > URL_MAX) return mdCell(u, Math.min(max, URL_MAX));
   return `[${text}](<${u}>)`;
 }
 

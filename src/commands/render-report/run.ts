@@ -45,6 +45,10 @@ export async function run(opts: Record<string, unknown>, ctx: RunContext): Promi
     blockingSeverity: opts.blockingSeverity as Severity | undefined,
     failOn: (opts.failOn as 'fail' | 'warn' | undefined) ?? 'fail',
     stepSummary: ctx.env.GITHUB_STEP_SUMMARY || undefined,
+    inputs: [
+      ['--input', input],
+      ['--allowlist', abs(allowlistFile)],
+    ],
   });
   for (const w of result.warnings) process.stderr.write(`hunt: warning: ${w}\n`);
 
