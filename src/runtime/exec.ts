@@ -72,21 +72,28 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
   });
   if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   let timedOut = false;
+  // The command has ended once its process exited, even while a helper it left keeps the pipes open: a timer
+  // firing after that still ends the group (nothing may outlive the command) but is no timeout of the command.
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
   const timer = setTimeout(() => {
-    timedOut = true;
+    if (!exited) timedOut = true;
     if (child.pid) void killGroup(child.pid, opts.killGraceMs ?? 1500);
   }, opts.timeoutMs);
   const res = await child;
   clearTimeout(timer);
   const spawnFailed = res.failed && res.exitCode === undefined && !res.signal && !timedOut;
   return {
-    command: commandText(cmd),
+    command: redact(commandText(cmd)),
     exitCode: res.exitCode ?? null,
     signal: res.signal ?? null,
     durationMs: Math.round(performance.now() - started),
     timedOut,
-    stdout: redact(tail(String(res.stdout ?? ''), max)),
-    stderr: redact(tail(String(res.stderr ?? ''), max)),
+    // Redact the whole output first, then cut: a secret straddling the cut would otherwise leak its tail.
+    stdout: tail(redact(String(res.stdout ?? '')), max),
+    stderr: tail(redact(String(res.stderr ?? '')), max),
     spawnError: spawnFailed ? redact(res.shortMessage ?? res.message ?? 'failed to start') : undefined,
     pid: child.pid,
   };

@@ -1,0 +1,39 @@
+/** Hostile command behaviour against runtime/exec.ts: real processes, outcomes asserted, never timings. */
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/runtime/exec.js';
+import { createRedactor } from '../../src/runtime/redact.js';
+
+const SECRET = 'S3cr3t-Value-0123456789-abcdefghij';
+
+describe('runCommand', () => {
+  it('a command that exits 3 while a helper keeps its pipe open is recorded as exit 3, not as a timeout', async () => {
+    // The helper holds stdout, so the output only ends when the timer ends the group; the command itself exited.
+    const r = await runCommand(['sh', '-c', 'sleep 120 & exit 3'], { timeoutMs: 5000, killGraceMs: 200 });
+    expect(r.exitCode).toBe(3);
+    expect(r.timedOut).toBe(false);
+  });
+
+  it('a command that really hangs is a timeout', async () => {
+    const r = await runCommand(['sh', '-c', 'sleep 120'], { timeoutMs: 1000, killGraceMs: 200 });
+    expect(r.timedOut).toBe(true);
+    expect(r.exitCode).not.toBe(0);
+  });
+
+  it('redacts before cutting: a secret straddling the tail cut leaks neither half', async () => {
+    const redact = createRedactor({ secretValues: [SECRET] });
+    const half = SECRET.length / 2;
+    // max 100 chars: put the secret so that the cut falls in its middle.
+    const text = `${'x'.repeat(50)}${SECRET}${'y'.repeat(100 - half)}`;
+    const r = await runCommand(['printf', '%s', text], { timeoutMs: 30_000, redact, maxOutputChars: 100 });
+    expect(r.stdout).not.toContain(SECRET.slice(half));
+    expect(r.stdout).not.toContain(SECRET.slice(0, half));
+    expect(r.stdout).toContain('chars trimmed');
+  });
+
+  it('redacts the command line itself', async () => {
+    const redact = createRedactor({ secretValues: [SECRET] });
+    const r = await runCommand(['echo', `--token=${SECRET}`], { timeoutMs: 30_000, redact });
+    expect(r.command).not.toContain(SECRET);
+    expect(r.stdout).not.toContain(SECRET);
+  });
+});
