@@ -3,6 +3,8 @@
  * Built-in rules catch the usual secret shapes; profiles add patterns and the values of env vars they mark secret.
  */
 
+import { compileGuardedRegex } from './regex-guard.js';
+
 export type Redactor = (text: string) => string;
 
 const MASK = '[REDACTED]';
@@ -40,7 +42,7 @@ function escapeRegExp(s: string): string {
 
 /** Builds a redactor; invalid extra patterns are rejected by config validation before reaching here. */
 export function createRedactor(opts: RedactorOptions = {}): Redactor {
-  const extra = (opts.patterns ?? []).map((p) => new RegExp(p, 'g'));
+  const extra = (opts.patterns ?? []).map((p) => compileGuardedRegex(p, 'g'));
   const values = (opts.secretValues ?? []).filter((v) => v && v.length >= 4).sort((a, b) => b.length - a.length);
   const literal = values.length ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : null;
   return (text: string) => {
