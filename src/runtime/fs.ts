@@ -128,6 +128,11 @@ export async function writeFileSet(members: SetMember[]): Promise<void> {
   const tmps: string[] = [];
   try {
     for (const m of members) {
+      // A directory in a member's place would fail only at publishing, after the old set is gone: refuse it first.
+      const st = await fsp.lstat(m.file).catch(() => null);
+      if (st?.isDirectory()) throw new SetWriteError(m, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+    }
+    for (const m of members) {
       try {
         tmps.push(await writeTemp(m.file, m.data));
       } catch (err) {
