@@ -78,8 +78,17 @@ export function recordedInternalErrors(report: HuntReportV1): string[] {
   return [...new Set(out)];
 }
 
+/** Longest text of a check or classification quoted in a reason (the report has the whole field). */
+export const REASON_TEXT_MAX = 500;
+
+/** One line, at most REASON_TEXT_MAX characters (never splitting a surrogate pair): a reason is read at a glance. */
 function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  const head = s.length > REASON_TEXT_MAX * 4 ? s.slice(0, REASON_TEXT_MAX * 4) : s;
+  const line = head.replace(/\s+/g, ' ').trim();
+  if (line.length <= REASON_TEXT_MAX && head.length === s.length) return line;
+  let cut = Math.min(line.length, REASON_TEXT_MAX - 1);
+  if (/[\ud800-\udbff]/.test(line[cut - 1] ?? '')) cut--;
+  return `${line.slice(0, cut)}…`;
 }
 
 function checkDetail(c: Check): string {

@@ -21,10 +21,29 @@ export function sanitize(s: string): string {
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
-/** Cuts to at most `max` code points, marking the cut with an ellipsis. */
+/** Cuts to at most `max` code points, marking the cut with an ellipsis (reads no further than the cut). */
 export function truncate(s: string, max: number): string {
-  const cps = Array.from(s);
-  return cps.length <= max ? s : `${cps.slice(0, Math.max(0, max - 1)).join('')}…`;
+  if (s.length <= max) return s; // code units >= code points
+  let cps = 0;
+  let i = 0;
+  let keepEnd = 0;
+  while (i < s.length) {
+    if (cps === Math.max(0, max - 1)) keepEnd = i;
+    if (cps === max) return `${s.slice(0, keepEnd)}…`;
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+    cps++;
+  }
+  return s;
+}
+
+/**
+ * A prefix of `s` long enough to hold `max` code points after sanitizing, so capped helpers never sanitize
+ * megabytes they will cut anyway (sanitize only removes or merges characters; the slack covers removed ones).
+ */
+export function headFor(s: string, max: number): string {
+  const keep = max * 4 + 64;
+  return s.length > keep ? s.slice(0, keep) : s;
 }
 
 /**
@@ -66,7 +85,7 @@ export const CELL_MAX = 300;
 
 /** A GFM table cell: inline text, capped, pipes escaped, never a line break in the row. */
 export function mdCell(raw: unknown, max: number = CELL_MAX): string {
-  const s = sanitize(String(raw ?? '')).trim();
+  const s = sanitize(headFor(String(raw ?? ''), max)).trim();
   return mdText(truncate(s, max));
 }
 
@@ -93,7 +112,7 @@ export function mdCode(raw: unknown): string {
  */
 export function mdCellCode(raw: unknown, max: number = CELL_MAX): string {
   const s = truncate(
-    sanitize(String(raw ?? ''))
+    sanitize(headFor(String(raw ?? ''), max))
       .replace(/[\n\t]/g, ' ')
       .trim(),
     max,

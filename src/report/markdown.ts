@@ -9,7 +9,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { InputError } from '../errors.js';
 import { defaultTemplateDir } from './assets.js';
-import { htmlText, mdCell, mdCellCode, mdCode, mdFence, mdLink, mdText, truncate } from './escape.js';
+import { htmlText, mdCell, mdCellCode, mdCode, mdFence, mdLink, mdText, headFor, truncate } from './escape.js';
 import type { ReportView } from './view-model.js';
 
 export const MAIN_TEMPLATE = 'report.md.hbs';
@@ -79,7 +79,7 @@ type Hb = typeof Handlebars;
 export const HELPER_CAPS = { text: 4000, line: 1000, code: 500, html: 300 } as const;
 
 function capped(v: unknown, max: number): string {
-  return truncate(String(v ?? ''), max);
+  return truncate(headFor(String(v ?? ''), max), max);
 }
 
 /** Handlebars passes its options object last; strip it so helpers see only real arguments. */
