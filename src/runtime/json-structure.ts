@@ -28,13 +28,11 @@ export function findJsonStructureProblem(text: string, maxDepth: number = MAX_JS
     if (c === 0x22 /* " */) {
       const start = i;
       let j = i + 1;
-      let escaped = false;
       for (;;) {
         const q = text.indexOf('"', j);
         if (q < 0) return null; // not valid JSON: the parser already said so
         let bs = 0;
         for (let k = q - 1; k > start && text.charCodeAt(k) === 0x5c; k--) bs++;
-        if (bs > 0) escaped = true;
         if (bs % 2 === 0) {
           j = q;
           break;
@@ -44,7 +42,7 @@ export function findJsonStructureProblem(text: string, maxDepth: number = MAX_JS
       const top = stack[stack.length - 1];
       if (top?.object && top.expectKey) {
         const raw = text.slice(start, j + 1);
-        const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
         if (top.keys!.has(key)) return { offset: start, message: `duplicate key ${JSON.stringify(key)} (JSON keeps only the last one)` };
         top.keys!.add(key);
         top.expectKey = false;
