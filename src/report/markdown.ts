@@ -8,11 +8,14 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { InputError } from '../errors.js';
+import { readTextFile } from '../runtime/read.js';
 import { defaultTemplateDir } from './assets.js';
 import { htmlText, mdCell, mdCellCode, mdCode, mdFence, mdLink, mdText, headFor, truncate } from './escape.js';
 import type { ReportView } from './view-model.js';
 
 export const MAIN_TEMPLATE = 'report.md.hbs';
+/** A template larger than this is not a template (read through the input reader: no FIFO, no device). */
+const TEMPLATE_MAX_BYTES = 4 * 1024 * 1024;
 /** The compact document appended to GITHUB_STEP_SUMMARY when the full one is too large for it. */
 export const COMPACT_TEMPLATE = 'step-summary.md.hbs';
 
@@ -40,13 +43,13 @@ async function overlay(set: TemplateSet, dir: string): Promise<number> {
   let found = 0;
   for (const name of await readDirHbs(dir)) {
     const file = path.join(dir, name);
-    set.mains.set(name, { file, source: await fsp.readFile(file, 'utf8') });
+    set.mains.set(name, { file, source: await readTextFile(file, '--template', TEMPLATE_MAX_BYTES) });
     found++;
   }
   const pdir = path.join(dir, 'partials');
   for (const name of await readDirHbs(pdir)) {
     const file = path.join(pdir, name);
-    set.partials.set(name.slice(0, -'.hbs'.length), { file, source: await fsp.readFile(file, 'utf8') });
+    set.partials.set(name.slice(0, -'.hbs'.length), { file, source: await readTextFile(file, '--template', TEMPLATE_MAX_BYTES) });
     found++;
   }
   return found;

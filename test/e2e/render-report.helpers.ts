@@ -12,7 +12,7 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `node bin/hunt.js ...args` and resolves with its exit code and output (killed after 30 s). */
+/** Runs `node bin/hunt.js ...args` and resolves with its exit code and output (killed after 180 s: a hang, not a slow machine). */
 export function hunt(args: string[], opts: { cwd?: string; home: string; env?: Record<string, string> }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: opts.home, NO_COLOR: '1', ...(opts.env ?? {}) };
@@ -22,7 +22,7 @@ export function hunt(args: string[], opts: { cwd?: string; home: string; env?: R
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
