@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Redactor } from './redact.js';
 import { noRedaction } from './redact.js';
 import { killGroup } from './signals.js';
+import { stripAnsi } from './terminal.js';
 
 /** A command: a string runs through the shell (like the bash scripts it replaces), an array runs directly. */
 export type CommandLine = string | string[];
@@ -91,9 +92,11 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
     signal: res.signal ?? null,
     durationMs: Math.round(performance.now() - started),
     timedOut,
-    // Redact the whole output first, then cut: a secret straddling the cut would otherwise leak its tail.
-    stdout: tail(redact(String(res.stdout ?? '')), max),
-    stderr: tail(redact(String(res.stderr ?? '')), max),
+    // ANSI sequences out first (a colour code inside a secret would hide it from the redactor, and half a
+    // sequence is garbage in every report), then redact the whole output, then cut: a secret straddling the cut
+    // would otherwise leak its tail.
+    stdout: tail(redact(stripAnsi(String(res.stdout ?? ''))), max),
+    stderr: tail(redact(stripAnsi(String(res.stderr ?? ''))), max),
     spawnError: spawnFailed ? redact(res.shortMessage ?? res.message ?? 'failed to start') : undefined,
     pid: child.pid,
   };

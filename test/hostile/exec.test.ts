@@ -37,3 +37,12 @@ describe('runCommand', () => {
     expect(r.stdout).not.toContain(SECRET);
   });
 });
+
+describe('runCommand output', () => {
+  it('removes ANSI sequences whole, before redaction (a colour code inside a secret does not hide it)', async () => {
+    const redact = createRedactor({ secretValues: [SECRET] });
+    const coloured = `\u001b[90mgrey\u001b[39m ${SECRET.slice(0, 5)}\u001b[1m${SECRET.slice(5)}`;
+    const r = await runCommand(['printf', '%s', coloured], { timeoutMs: 30_000, redact });
+    expect(r.stdout).toBe('grey [REDACTED]');
+  });
+});
