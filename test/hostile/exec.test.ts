@@ -46,3 +46,16 @@ describe('runCommand output', () => {
     expect(r.stdout).toBe('grey [REDACTED]');
   });
 });
+
+describe('redactor', () => {
+  it('redacts a secret value in base64 too, at any alignment inside a longer blob', () => {
+    const redact = createRedactor({ secretValues: [SECRET] });
+    for (const prefix of ['', 'u', 'us', 'user:']) {
+      for (const b64 of [Buffer.from(`${prefix}${SECRET}!?`).toString('base64'), Buffer.from(`${prefix}${SECRET}`).toString('base64url')]) {
+        const out = redact(`payload ${b64} end`);
+        expect(out).not.toContain(b64);
+        expect(out).toContain('[REDACTED]');
+      }
+    }
+  });
+});
