@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { configJsonSchemaText } = await import(path.join(root, 'dist/report/config-json-schema.js'));
+const { configJsonSchemaText } = await import(path.join(root, 'dist/config/json-schema.js'));
 const { writeFileAtomic } = await import(path.join(root, 'dist/runtime/fs.js'));
 const target = path.join(root, 'schemas', 'hunt-config.schema.json');
 await writeFileAtomic(target, configJsonSchemaText());

@@ -3,16 +3,11 @@
  * Command modules are imported lazily so `hunt --help` stays fast and light.
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { huntVersion } from './config/package.js';
 import { EXIT, HuntError, errorMessage } from './errors.js';
 import type { CommandSpec, RunContext } from './commands/types.js';
 import { commandTable } from './commands/table.js';
 import { installSignalTeardown } from './runtime/teardown.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function printError(err: HuntError): void {
   process.stderr.write(`hunt: error: ${err.message}\n`);
@@ -23,7 +18,7 @@ function printError(err: HuntError): void {
 function buildProgram(result: { code: number }): Command {
   const program = new Command('hunt')
     .description('Release hunting for self-hosted daemons: snapshot, chaos, gate and report.')
-    .version(packageVersion(), '-V, --version', 'print the hunt version')
+    .version(huntVersion(), '-V, --version', 'print the hunt version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -31,14 +26,15 @@ function buildProgram(result: { code: number }): Command {
   return program;
 }
 
-function addCommand(program: Command, spec: CommandSpec, result: { code: number }): void {
+function addCommand(program: Command, spec: CommandSpec<never>, result: { code: number }): void {
   const cmd = program.command(spec.name).description(spec.summary).exitOverride();
   spec.configure(cmd).action(async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const opts = { ...command.opts(), args: command.args } as Record<string, unknown>;
+    const opts: Record<string, unknown> = { ...command.opts(), args: command.args };
     const ctx: RunContext = { json: Boolean(opts.json), cwd: process.cwd(), env: { ...process.env } };
     const mod = await spec.load();
-    result.code = await mod.run(opts, ctx);
+    // commander parsed and typed the options with the spec's own parsers (commands/flags.ts)
+    result.code = await mod.run(opts as never, ctx);
   });
 }
 

@@ -9,23 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { probeHealth, type HealthProbe } from '../probes/health.js';
 import { scanListeners, type Listener } from '../probes/listeners.js';
 import { isPortOpen } from '../runtime/ports.js';
-import type { CommandLine } from '../runtime/exec.js';
+import type { BoundTarget, RunBinding } from '../config/bind.js';
 import type { Redactor } from '../runtime/redact.js';
 import { supervise, type ExitInfo, type Supervised } from '../runtime/supervisor.js';
 import type { Sandbox } from './sandbox.js';
-
-/** The profile's target as a lane runs it (placeholders still raw: each start expands them). */
-export interface LaneTargetSpec {
-  name: string;
-  host: string;
-  startCommand: CommandLine;
-  healthUrl: string | null;
-  healthTimeoutMs: number;
-  readyTimeoutMs: number;
-  requiredEnv: string[];
-  /** Profile log paths (raw). */
-  logPaths: Array<{ source: string; path: string }>;
-}
 
 export interface Target {
   label: string;
@@ -72,13 +59,23 @@ export class Lane {
   /** The upstream URL targets started from now on get (the transient-network scenario points it at its proxy). */
   upstreamUrl: string | undefined;
 
+  /** The run's target (host, timeouts, required env); what the lane runs comes from sandbox.binding. */
+  readonly target: BoundTarget;
+  readonly redact: Redactor;
+
   constructor(
     readonly sandbox: Sandbox,
-    readonly spec: LaneTargetSpec,
-    readonly redact: Redactor,
+    bound: RunBinding,
     upstreamUrl?: string,
   ) {
+    this.target = bound.target;
+    this.redact = bound.redact;
     this.upstreamUrl = upstreamUrl;
+  }
+
+  /** The lane's health URL (null when the profile has none). */
+  get healthUrl(): string | null {
+    return this.sandbox.binding.healthUrl(this.upstreamUrl);
   }
 
   get port(): number {
@@ -87,13 +84,12 @@ export class Lane {
 
   /** Starts one instance; `env` edits the sandbox environment (undefined value = remove the variable). */
   start(label: string, env: Record<string, string | undefined> = {}): Target {
-    const full: Record<string, string> = this.sandbox.env(this.upstreamUrl);
+    const full: Record<string, string> = this.sandbox.binding.env(this.upstreamUrl);
     for (const [k, v] of Object.entries(env)) {
       if (v === undefined) delete full[k];
       else full[k] = v;
     }
-    const raw = this.spec.startCommand;
-    const cmd = Array.isArray(raw) ? raw.map((a) => this.sandbox.expand(a, this.upstreamUrl)) : this.sandbox.expand(raw, this.upstreamUrl);
+    const cmd = this.sandbox.binding.start(this.upstreamUrl);
     const n = this.targets.length + 1;
     const t: Target = {
       label,
@@ -107,13 +103,14 @@ export class Lane {
   }
 
   /** GET the health URL once (null when the profile has none). */
-  async health(timeoutMs = this.spec.healthTimeoutMs): Promise<HealthProbe | null> {
-    if (!this.spec.healthUrl) return null;
-    return probeHealth(this.sandbox.expand(this.spec.healthUrl), { timeoutMs, redact: this.redact });
+  async health(timeoutMs = this.target.healthTimeoutMs): Promise<HealthProbe | null> {
+    const url = this.healthUrl;
+    if (!url) return null;
+    return probeHealth(url, { timeoutMs, redact: this.redact });
   }
 
   /** Ready = port accepts and health answers 2xx; gives up when the target exits or the deadline passes. */
-  async waitReady(t: Target, timeoutMs = this.spec.readyTimeoutMs): Promise<Readiness> {
+  async waitReady(t: Target, timeoutMs = this.target.readyTimeoutMs): Promise<Readiness> {
     const started = performance.now();
     const deadline = started + timeoutMs;
     let delay = 25;
@@ -121,8 +118,8 @@ export class Lane {
     for (;;) {
       const exit = t.sup.exitInfo();
       if (exit) return { ready: false, ms: Math.round(performance.now() - started), exit, reason: `target ended (${describeExit(exit)}) before it was ready` };
-      if (await isPortOpen(this.port, this.spec.host, 500)) {
-        const h = await this.health(Math.min(this.spec.healthTimeoutMs, Math.max(200, deadline - performance.now())));
+      if (await isPortOpen(this.port, this.target.host, 500)) {
+        const h = await this.health(Math.min(this.target.healthTimeoutMs, Math.max(200, deadline - performance.now())));
         if (!h || h.ok) return { ready: true, ms: Math.round(performance.now() - started) };
         reason = `port open but health answered ${h.statusCode ?? h.error}`;
       }
@@ -154,7 +151,7 @@ export class Lane {
   /** Redacted stdout and stderr tails plus profile log tails of the sandbox, for pattern matching. */
   async outputText(t: Target): Promise<{ stdout: string; stderr: string; logs: string }> {
     const logs: string[] = [];
-    for (const l of this.spec.logPaths) logs.push(await readTail(this.sandbox.expand(l.path)));
+    for (const l of this.sandbox.binding.logPaths) logs.push(await readTail(l.path));
     return { stdout: this.redact(await readTail(t.stdoutFile)), stderr: this.redact(await readTail(t.stderrFile)), logs: this.redact(logs.join('\n')) };
   }
 
@@ -175,7 +172,7 @@ export class Lane {
 
   /** Absolute profile log paths inside the sandbox. */
   logFiles(): string[] {
-    return this.spec.logPaths.map((l) => this.sandbox.expand(l.path));
+    return this.sandbox.binding.logPaths.map((l) => l.path);
   }
 }
 

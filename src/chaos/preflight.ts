@@ -5,7 +5,7 @@
  */
 import { ConfigError, UsageError } from '../errors.js';
 import { allScenarios, type HuntConfig, type ScenarioName } from '../config/schema.js';
-import { expand } from '../config/load.js';
+import { expand } from '../config/placeholders.js';
 import { isSignalName } from './scenarios/common.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -30,24 +30,24 @@ export function checkConcurrency(n: number): number {
   return n;
 }
 
-/** Pure: the ports of a --port base for `count` scenarios; refuses a range holding the production port. */
+/** Pure: the ports of a --base-port for `count` scenarios; refuses a range holding the production port. */
 export function basePorts(base: number, count: number, prodPort: number): number[] {
   if (!Number.isInteger(base) || base < 1024 || base + count - 1 > 65535) {
-    throw new UsageError(`--port: ${base} is not a usable base port for ${count} scenario(s) (1024..${65536 - count})`, {
-      hint: 'omit --port to let the OS pick free ports',
+    throw new UsageError(`--base-port: ${base} is not a usable base port for ${count} scenario(s) (1024..${65536 - count})`, {
+      hint: 'omit --base-port to let the OS pick free ports',
     });
   }
   const ports = Array.from({ length: count }, (_, i) => base + i);
   if (ports.includes(prodPort)) {
-    throw new UsageError(`--port: the scenario ports ${base}..${base + count - 1} include the production port ${prodPort}`, {
-      hint: 'a chaos lane never touches the production port: pick another base, or omit --port',
+    throw new UsageError(`--base-port: the scenario ports ${base}..${base + count - 1} include the production port ${prodPort}`, {
+      hint: 'a chaos lane never touches the production port: pick another base, or omit --base-port',
     });
   }
   return ports;
 }
 
 /** Pure: problems that make a profile unsafe or impossible to run in a sandbox lane (throws ConfigError). */
-export function checkProfileForLane(config: HuntConfig, file: string): void {
+export function checkProfileForLane(config: Pick<HuntConfig, 'target' | 'chaos'>, file: string): void {
   const t = config.target;
   const problems: string[] = [];
   const start = JSON.stringify(t.startCommand);

@@ -8,9 +8,9 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { listProcesses } from '../runtime/proctable.js';
 import { startKey } from '../runtime/proctrack.js';
-import { isAlive } from '../runtime/signals.js';
+import { isRunning } from '../runtime/signals.js';
 import { removePath } from '../runtime/fs.js';
-import { killByEnv } from './envscan.js';
+import { killByEnv } from '../runtime/envscan.js';
 import { LOCK_FILE, type SandboxLock } from './sandbox.js';
 
 export interface Reclaimed {
@@ -37,7 +37,7 @@ async function readLock(dir: string): Promise<SandboxLock | null> {
 /** Why the owner of a lock is gone, or null when it still runs. */
 async function ownerGone(lock: SandboxLock): Promise<string | null> {
   if (lock.pid === process.pid) return null;
-  if (!isAlive(lock.pid)) return `owner hunt pid ${lock.pid} is dead`;
+  if (!isRunning(lock.pid)) return `owner hunt pid ${lock.pid} is dead`;
   const row = (await listProcesses()).find((p) => p.pid === lock.pid);
   if (!row) return `owner hunt pid ${lock.pid} is dead`;
   const key = startKey(row);

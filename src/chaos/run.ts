@@ -5,14 +5,13 @@
  * classifications. Called by `hunt staging-chaos` and by the release gate's T3 phase.
  */
 import path from 'node:path';
-import { resolveHome, type LoadedConfig } from '../config/load.js';
+import type { RunBinding } from '../config/bind.js';
 import type { ScenarioName } from '../config/schema.js';
 import type { Check, Classification, HuntReportV1 } from '../core/report-types.js';
 import { commandText } from '../runtime/exec.js';
 import { ensureDir, writeJsonAtomic } from '../runtime/fs.js';
 import { freePort } from '../runtime/ports.js';
 import type { Progress } from '../runtime/progress.js';
-import { createRedactor } from '../runtime/redact.js';
 import { isTearingDown, onTeardown } from '../runtime/teardown.js';
 import { basePorts, checkConcurrency, checkProfileForLane, selectScenarios } from './preflight.js';
 import { reclaimStaleSandboxes } from './reclaim.js';
@@ -25,7 +24,7 @@ export interface RunChaosOptions {
   release: string;
   runId: string;
   outDir: string;
-  /** Scenario i (canonical order among the selected) gets basePort + i; default: free ports from the OS. */
+  /** Scenario i (canonical order among the selected) gets basePort + i (--base-port); default: free ports from the OS. */
   basePort?: number;
   /** Scenario names (validated: an unknown name is a usage error listing the valid ones). */
   scenarios?: readonly string[];
@@ -34,8 +33,6 @@ export interface RunChaosOptions {
   nowMs?: () => number;
   /** hunt's working directory, audited for leaks (default process.cwd()). */
   cwd?: string;
-  /** The environment targets inherit (default process.env). */
-  baseEnv?: NodeJS.ProcessEnv;
   /** More paths the isolation audit must ignore (e.g. the caller's own out-dir). */
   auditIgnore?: string[];
 }
@@ -55,24 +52,22 @@ async function portsFor(n: number, prodPort: number): Promise<number[]> {
   return out;
 }
 
-function needsUpstream(loaded: LoadedConfig): boolean {
-  const t = loaded.config.target;
-  return Boolean(loaded.config.chaos.upstreamEnv) || JSON.stringify([t.startCommand, t.env]).includes('{upstreamUrl}');
+function needsUpstream(bound: RunBinding): boolean {
+  const t = bound.templates.target;
+  return Boolean(bound.chaos.upstreamEnv) || JSON.stringify([t.startCommand, t.env]).includes('{upstreamUrl}');
 }
 
 /** Runs the chaos matrix and writes `<outDir>/report-input.json`. Throws HuntError (exit 2) on unsafe input. */
-export async function runChaos(loaded: LoadedConfig, opts: RunChaosOptions): Promise<RunChaosResult> {
+export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promise<RunChaosResult> {
   const now = opts.nowMs ?? Date.now;
   const startedAt = now();
-  const cfg = loaded.config;
-  const names = selectScenarios(opts.scenarios, cfg.chaos.scenarios);
-  const concurrency = checkConcurrency(opts.concurrency ?? cfg.chaos.concurrency);
-  checkProfileForLane(cfg, loaded.file);
-  const prodPort = cfg.target.port;
+  const names = selectScenarios(opts.scenarios, bound.chaos.scenarios);
+  const concurrency = checkConcurrency(opts.concurrency ?? bound.chaos.concurrency);
+  checkProfileForLane({ target: bound.templates.target, chaos: bound.chaos }, bound.profile.file);
+  const prodPort = bound.target.port;
   const ports = opts.basePort !== undefined ? basePorts(opts.basePort, names.length, prodPort) : await portsFor(names.length, prodPort);
-  const prodHome = resolveHome(loaded);
   const parent = sandboxParent();
-  assertSeparate(parent, prodHome);
+  assertSeparate(parent, bound.target.home);
   const outDir = path.resolve(opts.outDir);
   await ensureDir(outDir);
 
@@ -82,34 +77,16 @@ export async function runChaos(loaded: LoadedConfig, opts: RunChaosOptions): Pro
   for (const r of reclaimed) opts.progress?.info(`chaos: reclaimed ${r.dir} (${r.reason}; killed ${r.killed.length} process(es))`);
   let stub: UpstreamStub | null = null;
   let unregisterStub = () => {};
-  if (needsUpstream(loaded)) {
+  if (needsUpstream(bound)) {
     stub = await startUpstreamStub();
     unregisterStub = onTeardown(() => stub?.close());
   }
-  const env = opts.baseEnv ?? process.env;
-  const secretValues = cfg.target.secretEnv.flatMap((k) => [cfg.target.env[k], env[k]]).filter((v): v is string => Boolean(v));
-  const redact = createRedactor({ patterns: cfg.redact.patterns, secretValues });
-  const configArg = loaded.demo ? '--demo' : `--config ${loaded.file}`;
+  const configArg = bound.profile.demo ? '--demo' : `--config ${bound.profile.file}`;
   const shared: RunShared = {
-    loaded,
-    cfg: cfg.chaos,
-    spec: {
-      name: cfg.target.name,
-      host: cfg.target.host,
-      startCommand: cfg.target.startCommand,
-      healthUrl: cfg.target.healthUrl ?? null,
-      healthTimeoutMs: cfg.target.healthTimeoutMs,
-      readyTimeoutMs: cfg.target.readyTimeoutMs,
-      requiredEnv: cfg.target.requiredEnv,
-      logPaths: cfg.logs.map((l) => ({ source: l.source, path: l.path })),
-    },
-    prodHome,
-    prodPort,
+    bound,
     runId: opts.runId,
     outDir,
     cwd: path.resolve(opts.cwd ?? process.cwd()),
-    redact,
-    baseEnv: env,
     upstreamUrl: stub ? `http://127.0.0.1:${stub.port}/` : undefined,
     sandboxParent: parent,
     ignore: [parent, outDir, ...(opts.auditIgnore ?? []).map((p) => path.resolve(p))],
@@ -156,13 +133,13 @@ export async function runChaos(loaded: LoadedConfig, opts: RunChaosOptions): Pro
     upstreamLinks: [],
     metadata: {
       chaos: {
-        target: cfg.target.name,
-        profile: loaded.file,
+        target: bound.target.name,
+        profile: bound.profile.file,
         scenarios: names,
         concurrency,
         ports: Object.fromEntries(names.map((n, i) => [n, ports[i]])),
         sandboxParent: parent,
-        startCommand: commandText(cfg.target.startCommand),
+        startCommand: commandText(bound.templates.target.startCommand),
         reclaimed,
       },
     },

@@ -5,16 +5,15 @@
  * check (fail closed), never a pass.
  */
 import path from 'node:path';
-import type { ChaosConfig, ScenarioName } from '../config/schema.js';
-import type { LoadedConfig } from '../config/load.js';
+import type { RunBinding } from '../config/bind.js';
+import type { ScenarioName } from '../config/schema.js';
 import type { Check, Classification } from '../core/report-types.js';
 import { errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../runtime/fs.js';
 import { isPortOpen } from '../runtime/ports.js';
-import type { Redactor } from '../runtime/redact.js';
 import { auditIsolation, auditPlaces, describeIsolation, snapshotPlaces } from './audit/isolation.js';
 import { auditOrphans, describeOrphan } from './audit/orphans.js';
-import { Lane, lastChars, type LaneTargetSpec } from './lane.js';
+import { Lane, lastChars } from './lane.js';
 import { buildCheck, classify } from './outcome.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
 import { Recorder, type ScenarioDef } from './types.js';
@@ -22,16 +21,11 @@ import { promises as fsp } from 'node:fs';
 
 /** What every scenario of one run shares. */
 export interface RunShared {
-  loaded: LoadedConfig;
-  cfg: ChaosConfig;
-  spec: LaneTargetSpec;
-  prodHome: string;
-  prodPort: number;
+  /** The run's bound value: production target (never touched), chaos settings, redactor, inherited env. */
+  bound: RunBinding;
   runId: string;
   outDir: string;
   cwd: string;
-  redact: Redactor;
-  baseEnv: NodeJS.ProcessEnv;
   upstreamUrl?: string;
   sandboxParent: string;
   /** Paths the isolation audit never reports (sandbox parent, out-dir, caller's extras). */
@@ -49,7 +43,7 @@ export interface ScenarioResult {
 
 const ARTIFACT_TAIL = 2 * 1024 * 1024;
 
-async function copyRedacted(from: string, to: string, redact: Redactor): Promise<boolean> {
+async function copyRedacted(from: string, to: string, redact: RunBinding['redact']): Promise<boolean> {
   let text: string;
   try {
     const h = await fsp.open(from, 'r');
@@ -93,27 +87,18 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
   let lane: Lane | null = null;
   const meta: Record<string, unknown> = { scenario: def.name, port };
   try {
-    sandbox = await createSandbox({
-      loaded: s.loaded,
-      prodHome: s.prodHome,
-      runId: s.runId,
-      scenario: def.name,
-      port,
-      baseEnv: s.baseEnv,
-      upstreamUrl: s.upstreamUrl,
-      parent: s.sandboxParent,
-    });
-    lane = new Lane(sandbox, s.spec, s.redact, s.upstreamUrl);
+    sandbox = await createSandbox({ bound: s.bound, runId: s.runId, scenario: def.name, port, parent: s.sandboxParent });
+    lane = new Lane(sandbox, s.bound, s.upstreamUrl);
     s.lanes.set(def.name, lane);
     meta.sandbox = sandbox.root;
-    const places = auditPlaces({ appHome: s.prodHome, cwd: s.cwd, targetCwd: sandbox.work, ignore: s.ignore });
+    const places = auditPlaces({ appHome: s.bound.target.home, cwd: s.cwd, targetCwd: sandbox.work, ignore: s.ignore });
     const before = await snapshotPlaces(places);
     try {
-      await def.run({ name: def.name, cfg: s.cfg, lane, rec });
+      await def.run({ name: def.name, cfg: s.bound.chaos, lane, rec });
     } catch (err) {
       rec.fail('setup', `hunt could not complete the scenario: ${errorMessage(err)}`);
     }
-    await stopTargets(lane, rec, s.cfg.gracefulShutdown.deadlineMs);
+    await stopTargets(lane, rec, s.bound.chaos.gracefulShutdown.deadlineMs);
     const orphans = await auditOrphans(lane, { excludePids: [process.pid] });
     for (const o of orphans.orphans) {
       rec.fail('orphan', describeOrphan(o).replace(/^orphan: /, ''));
@@ -128,8 +113,8 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
       otherPids: new Set(others.flatMap((l) => l.seenPids())),
       otherRoots: others.map((l) => l.sandbox.root),
     };
-    const productionLive = await isPortOpen(s.prodPort, s.spec.host, 300);
-    const iso = await auditIsolation(places, before, after, ctx, s.cfg.isolation.unattributed, productionLive);
+    const productionLive = await isPortOpen(s.bound.target.port, s.bound.target.host, 300);
+    const iso = await auditIsolation(places, before, after, ctx, s.bound.chaos.isolation.unattributed, productionLive);
     for (const f of iso.findings) {
       const line = describeIsolation(f);
       if (f.level === 'fail') rec.fail('leak', line.replace(/^isolation fail: /, ''));
@@ -137,7 +122,7 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
     }
     meta.isolation = {
       places: places.map((p) => `${p.kind}:${p.dir}`),
-      unattributedPolicy: s.cfg.isolation.unattributed,
+      unattributedPolicy: s.bound.chaos.isolation.unattributed,
       productionLive,
       changesOfOtherScenarios: iso.others,
     };
@@ -148,12 +133,12 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
         [t.stderrFile, 'stderr'],
       ] as const) {
         const to = path.join(artDir, `${path.basename(from, `.${suffix}.log`)}.${suffix}.log`);
-        if (await copyRedacted(from, to, s.redact)) artifacts.push(to);
+        if (await copyRedacted(from, to, s.bound.redact)) artifacts.push(to);
       }
     }
     for (const [i, file] of lane.logFiles().entries()) {
-      const to = path.join(artDir, 'logs', `${s.spec.logPaths[i].source}-${path.basename(file)}`);
-      if (await copyRedacted(file, to, s.redact)) artifacts.push(to);
+      const to = path.join(artDir, 'logs', `${sandbox.binding.logPaths[i].source}-${path.basename(file)}`);
+      if (await copyRedacted(file, to, s.bound.redact)) artifacts.push(to);
     }
   } catch (err) {
     rec.fail('setup', `hunt lane error: ${errorMessage(err)}`);
@@ -183,7 +168,7 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
           .map(([k, v]) => `${k}=${v}ms`)
           .join(' ') || 'none'
       }`,
-    ].map((l) => lastChars(s.redact(l), 2000)),
+    ].map((l) => lastChars(s.bound.redact(l), 2000)),
     artifacts: artifacts.sort(),
     metadata: { ...meta, ...rec.metadata },
     startedAt: new Date(started).toISOString(),
@@ -191,5 +176,5 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
     durationMs: Math.max(0, Math.round(ended - started)),
     command: s.reproCommand(def.name),
   });
-  return { check, classification: classify(def, check, rec.findings, s.cfg, s.reproCommand(def.name)) };
+  return { check, classification: classify(def, check, rec.findings, s.bound.chaos, s.reproCommand(def.name)) };
 }

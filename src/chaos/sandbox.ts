@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { dir as tmpDir } from 'tmp-promise';
 import { ConfigError } from '../errors.js';
-import { expand, type LoadedConfig } from '../config/load.js';
+import type { RunBinding } from '../config/bind.js';
+import { bindLane, laneAppHome, type LaneBinding } from '../config/lane.js';
 import { copyFileIfExists, ensureDir, removePath, writeJsonAtomic } from '../runtime/fs.js';
 import { isTearingDown, onTeardown } from '../runtime/teardown.js';
-import { killByEnv } from './envscan.js';
+import { killByEnv } from '../runtime/envscan.js';
 
 export const SANDBOX_ENV = 'HUNT_CHAOS_SANDBOX';
 export const LOCK_FILE = 'hunt.lock';
@@ -49,24 +50,18 @@ export interface Sandbox {
   port: number;
   /** The config copy (absolute), when the profile names a config file. */
   configFile: string | null;
-  /** Expands placeholders with sandbox values; ~ means the sandbox HOME, never the real one. */
-  expand(text: string, upstreamUrl?: string): string;
-  /** The target's environment: base < profile env < sandbox paths, port and the lane's upstream URL. */
-  env(upstreamUrl?: string): Record<string, string>;
+  /** The run's target bound into this sandbox (commands, env, health URL, log paths). */
+  binding: LaneBinding;
   /** Kills every process still carrying this sandbox in its environment, then removes the root. */
   dispose(): Promise<{ killed: number[]; survivors: number[] }>;
 }
 
 export interface SandboxOptions {
-  loaded: LoadedConfig;
-  /** Production home (resolveHome): never used, refused if it would be. */
-  prodHome: string;
+  /** The run's bound value; its target.home is production: never used, refused if it would be. */
+  bound: RunBinding;
   runId: string;
   scenario: string;
   port: number;
-  /** The environment targets inherit (hunt's own, usually). */
-  baseEnv: NodeJS.ProcessEnv;
-  upstreamUrl?: string;
   parent?: string;
 }
 
@@ -92,7 +87,7 @@ function safeName(s: string): string {
 /** Creates a scenario sandbox and registers its teardown. */
 export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
   const parent = o.parent ?? sandboxParent();
-  assertSeparate(parent, o.prodHome);
+  assertSeparate(parent, o.bound.target.home);
   if (isTearingDown()) throw new Error('hunt is shutting down; not creating a sandbox');
   await ensureDir(parent);
   const made = await tmpDir({ tmpdir: parent, prefix: `${safeName(o.runId)}-${o.scenario}-` });
@@ -106,50 +101,22 @@ export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
   };
   await writeJsonAtomic(path.join(root, LOCK_FILE), lock);
   const home = path.join(root, 'home');
-  const t = o.loaded.config.target;
-  const rawHome = t.home.trim();
-  const appHome = rawHome === '~' ? home : rawHome.startsWith('~/') ? path.join(home, rawHome.slice(2)) : path.join(home, path.basename(o.prodHome) || 'app');
-  if (path.resolve(appHome) === path.resolve(o.prodHome) || isInside(appHome, o.prodHome)) {
+  const prodHome = o.bound.target.home;
+  const appHome = laneAppHome(o.bound, home);
+  if (path.resolve(appHome) === path.resolve(prodHome) || isInside(appHome, prodHome)) {
     await removePath(root);
-    throw new ConfigError(`the sandbox home ${appHome} would be the production home ${o.prodHome}`, { hint: 'fix target.home' });
+    throw new ConfigError(`the sandbox home ${appHome} would be the production home ${prodHome}`, { hint: 'fix target.home' });
   }
-  const xdg = { XDG_CONFIG_HOME: 'config', XDG_DATA_HOME: 'data', XDG_STATE_HOME: 'state', XDG_CACHE_HOME: 'cache', XDG_RUNTIME_DIR: 'runtime' };
-  const dirs = [
-    home,
-    appHome,
-    path.join(root, 'tmp'),
-    path.join(root, 'work'),
-    path.join(root, 'run'),
-    path.join(root, 'empty-bin'),
-    ...Object.values(xdg).map((d) => path.join(root, 'xdg', d)),
-  ];
+  const xdgNames = { XDG_CONFIG_HOME: 'config', XDG_DATA_HOME: 'data', XDG_STATE_HOME: 'state', XDG_CACHE_HOME: 'cache', XDG_RUNTIME_DIR: 'runtime' };
+  const xdg = Object.fromEntries(Object.entries(xdgNames).map(([k, d]) => [k, path.join(root, 'xdg', d)]));
+  const binding = bindLane(o.bound, { root, home, tmp: path.join(root, 'tmp'), xdg, port: o.port, marker: { [SANDBOX_ENV]: root } });
+  const dirs = [home, appHome, path.join(root, 'tmp'), path.join(root, 'work'), path.join(root, 'run'), path.join(root, 'empty-bin'), ...Object.values(xdg)];
   for (const d of dirs) await ensureDir(d);
-  await fsp.chmod(path.join(root, 'xdg', 'runtime'), 0o700); // the XDG spec requires it; some daemons check
+  await fsp.chmod(xdg.XDG_RUNTIME_DIR, 0o700); // the XDG spec requires it; some daemons check
 
-  let configFile: string | null = null;
-  if (t.configFile) {
-    configFile = path.join(appHome, t.configFile);
-    await copyFileIfExists(path.join(o.prodHome, t.configFile), configFile); // read-only use of production
-  }
-  const expandSb = (text: string, upstreamUrl = o.upstreamUrl) => {
-    const tilde = text === '~' ? home : text.startsWith('~/') ? path.join(home, text.slice(2)) : text;
-    return expand(tilde, { port: o.port, home: appHome, configDir: o.loaded.configDir, upstreamUrl });
-  };
-  const env = (upstreamUrl = o.upstreamUrl): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) out[k] = v;
-    for (const k of Object.keys(t.env).sort()) out[k] = expandSb(t.env[k], upstreamUrl);
-    Object.assign(out, { HOME: home, TMPDIR: path.join(root, 'tmp'), TMP: path.join(root, 'tmp'), TEMP: path.join(root, 'tmp'), [SANDBOX_ENV]: root });
-    for (const [k, d] of Object.entries(xdg)) out[k] = path.join(root, 'xdg', d);
-    if (t.homeEnv) out[t.homeEnv] = appHome;
-    if (t.portEnv) out[t.portEnv] = String(o.port);
-    const up = o.loaded.config.chaos.upstreamEnv;
-    if (up) {
-      if (upstreamUrl) out[up] = upstreamUrl;
-      else delete out[up]; // never let a lane call the production upstream
-    }
-    return out;
-  };
+  const configFile = binding.configFile;
+  const t = o.bound.templates.target;
+  if (configFile && t.configFile) await copyFileIfExists(path.join(prodHome, t.configFile), configFile); // read-only use of production
   let disposed: Promise<{ killed: number[]; survivors: number[] }> | null = null;
   const dispose = () => {
     disposed ??= (async () => {
@@ -172,8 +139,7 @@ export async function createSandbox(o: SandboxOptions): Promise<Sandbox> {
     emptyBin: path.join(root, 'empty-bin'),
     port: o.port,
     configFile,
-    expand: expandSb,
-    env,
+    binding,
     dispose,
   };
 }

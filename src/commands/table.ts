@@ -8,4 +8,5 @@ import { validateSpec } from './validate/spec.js';
 import { schemaSpec } from './schema/spec.js';
 import { initSpec } from './init/spec.js';
 
-export const commandTable: CommandSpec[] = [collectSpec, releaseGateSpec, stagingChaosSpec, renderReportSpec, validateSpec, schemaSpec, initSpec];
+// Each row is typed with its own options; the table only needs what every row shares.
+export const commandTable: CommandSpec<never>[] = [collectSpec, releaseGateSpec, stagingChaosSpec, renderReportSpec, validateSpec, schemaSpec, initSpec];

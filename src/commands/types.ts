@@ -11,15 +11,21 @@ export interface RunContext {
 }
 
 /** A command's run(): returns the exit code (0 pass/warn, 1 gate fail); throws HuntError for exit 2. */
-export type RunFn = (opts: Record<string, unknown>, ctx: RunContext) => Promise<number>;
+export type RunFn<O> = (opts: O, ctx: RunContext) => Promise<number>;
 
 /**
- * A row of the command table. `configure` only declares flags (cheap, no heavy imports);
- * `load` lazily imports the module that does the work, so `hunt --help` loads no ajv/handlebars/execa.
+ * A row of the command table. `configure` only declares flags (cheap, no heavy imports) with the parsers of
+ * ./flags.ts, so `O` (declared next to the flags in spec.ts) is what commander hands over: typed, ranged,
+ * defaulted. `load` lazily imports the module that does the work, so `hunt --help` loads no ajv/handlebars/execa.
  */
-export interface CommandSpec {
+export interface CommandSpec<O = unknown> {
   name: string;
   summary: string;
   configure(cmd: Command): Command;
-  load(): Promise<{ run: RunFn }>;
+  load(): Promise<{ run: RunFn<O> }>;
+}
+
+/** Declares a command row with its options type (keeps the table's element type uniform). */
+export function defineCommand<O>(spec: CommandSpec<O>): CommandSpec<O> {
+  return spec;
 }

@@ -1,18 +1,26 @@
 /**
- * Precedence: defaults < config file < environment < flags. The environment and flags may override a
+ * Precedence: defaults < config file < environment (HUNT_*) < flags. The environment and flags may override a
  * few run-specific values (port, home, window, command timeout); everything else lives in the profile.
+ * The result is a plain value with a note per override naming its origin, so a gate can persist it in its
+ * journal and a resume binds exactly what the first run bound.
  */
 import path from 'node:path';
-import { ConfigError, UsageError } from '../errors.js';
-import type { LoadedConfig } from './load.js';
+import { ConfigError } from '../errors.js';
+import { LIMITS, parseIntInRange, rangeMessage } from './limits.js';
 
 /** Values the environment or flags may override. */
 export interface ConfigOverrides {
   port?: number;
-  /** Target home directory (absolute once applied). */
+  /** Target home directory (absolute). */
   home?: string;
   windowMinutes?: number;
   commandTimeoutMs?: number;
+}
+
+/** Overrides in force for a run, each with a note such as "target.port=47900 (HUNT_PORT)". */
+export interface Overrides {
+  values: ConfigOverrides;
+  notes: string[];
 }
 
 type Key = keyof ConfigOverrides;
@@ -26,26 +34,12 @@ export const ENV_VARS = {
   commandTimeoutMs: 'HUNT_COMMAND_TIMEOUT_MS',
 } as const;
 
-const LIMITS: Record<Exclude<Key, 'home'>, { min: number; max: number; field: string }> = {
-  port: { min: 1, max: 65535, field: 'target.port' },
-  windowMinutes: { min: 1, max: 525_600, field: 'windowMinutes' },
-  commandTimeoutMs: { min: 1, max: 86_400_000, field: 'target.commandTimeoutMs' },
-};
+/** The flag that overrides each value (where a command offers it). */
+export const FLAG_NAMES: Record<Key, string> = { port: '--port', home: '--home', windowMinutes: '--window-minutes', commandTimeoutMs: '--command-timeout-ms' };
 
-function parseInteger(text: string, min: number, max: number): number | null {
-  const t = text.trim();
-  if (!/^\d+$/.test(t)) return null;
-  const n = Number(t);
-  return n >= min && n <= max ? n : null;
-}
-
-/** Parses an integer flag value (commander hands strings); undefined stays undefined; bad input is a UsageError. */
-export function parseIntFlag(value: unknown, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const n = parseInteger(String(value), min, max);
-  if (n === null) throw new UsageError(`${flag}: expected an integer from ${min} to ${max}, got "${String(value)}"`);
-  return n;
-}
+const FIELDS: Record<Key, string> = { port: 'target.port', home: 'target.home', commandTimeoutMs: 'target.commandTimeoutMs', windowMinutes: 'windowMinutes' };
+// Notes are written in this order whatever order the sources gave them in.
+const ORDER: Key[] = ['port', 'home', 'commandTimeoutMs', 'windowMinutes'];
 
 /** Reads HUNT_* overrides from an environment; empty values count as unset; bad values are a ConfigError. */
 export function envOverrides(env: NodeJS.ProcessEnv, cwd: string): ConfigOverrides {
@@ -54,11 +48,8 @@ export function envOverrides(env: NodeJS.ProcessEnv, cwd: string): ConfigOverrid
     const name = ENV_VARS[key];
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') continue;
-    const { min, max } = LIMITS[key];
-    const n = parseInteger(raw, min, max);
-    if (n === null) {
-      throw new ConfigError(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`, { hint: `fix or unset ${name}` });
-    }
+    const n = parseIntInRange(raw, LIMITS[key]);
+    if (n === null) throw new ConfigError(rangeMessage(name, LIMITS[key], raw), { hint: `fix or unset ${name}` });
     out[key] = n;
   }
   const home = env[ENV_VARS.home];
@@ -66,42 +57,22 @@ export function envOverrides(env: NodeJS.ProcessEnv, cwd: string): ConfigOverrid
   return out;
 }
 
-/**
- * Returns a copy of `loaded` with the given overrides applied; `origin(key)` names where each came from
- * (e.g. "HUNT_PORT" or "--port") and is recorded in `loaded.overrides` for the snapshot and report.
- */
-export function applyOverrides(loaded: LoadedConfig, overrides: ConfigOverrides, origin: (key: Key) => string): LoadedConfig {
-  const c = loaded.config;
-  const target = { ...c.target };
-  let windowMinutes = c.windowMinutes;
-  const notes = [...(loaded.overrides ?? [])];
-  const note = (field: string, value: string | number, key: Key) => notes.push(`${field}=${value} (${origin(key)})`);
-  if (overrides.port !== undefined) {
-    target.port = overrides.port;
-    note('target.port', overrides.port, 'port');
+/** Layers `values` (from `origin(key)`) over `base`; later layers win, notes accumulate in a fixed order. */
+export function layerOverrides(base: Overrides, values: ConfigOverrides, origin: (key: Key) => string): Overrides {
+  const merged: ConfigOverrides = { ...base.values };
+  const notes = [...base.notes];
+  for (const key of ORDER) {
+    const v = values[key];
+    if (v === undefined) continue;
+    (merged as Record<Key, unknown>)[key] = v;
+    notes.push(`${FIELDS[key]}=${v} (${origin(key)})`);
   }
-  if (overrides.home !== undefined) {
-    target.home = overrides.home;
-    note('target.home', overrides.home, 'home');
-  }
-  if (overrides.commandTimeoutMs !== undefined) {
-    target.commandTimeoutMs = overrides.commandTimeoutMs;
-    note('target.commandTimeoutMs', overrides.commandTimeoutMs, 'commandTimeoutMs');
-  }
-  if (overrides.windowMinutes !== undefined) {
-    windowMinutes = overrides.windowMinutes;
-    note('windowMinutes', overrides.windowMinutes, 'windowMinutes');
-  }
-  return { ...loaded, config: { ...c, target, windowMinutes }, overrides: notes };
+  return { values: merged, notes };
 }
 
-/** Applies flag overrides (already parsed) on top of whatever the file and environment gave. */
-export function applyFlagOverrides(
-  loaded: LoadedConfig,
-  flags: { port?: number; home?: string; windowMinutes?: number; commandTimeoutMs?: number },
-  cwd: string,
-): LoadedConfig {
-  const names: Record<Key, string> = { port: '--port', home: '--home', windowMinutes: '--window-minutes', commandTimeoutMs: '--command-timeout-ms' };
-  const o: ConfigOverrides = { ...flags, home: flags.home !== undefined ? path.resolve(cwd, flags.home) : undefined };
-  return applyOverrides(loaded, o, (k) => names[k]);
+/** The overrides of a command run: HUNT_* from `env`, then the flags (home resolved against `cwd`). */
+export function runOverrides(env: NodeJS.ProcessEnv, flags: ConfigOverrides, cwd: string): Overrides {
+  const fromEnv = layerOverrides({ values: {}, notes: [] }, envOverrides(env, cwd), (k) => ENV_VARS[k]);
+  const f: ConfigOverrides = { ...flags, home: flags.home === undefined ? undefined : path.resolve(cwd, flags.home) };
+  return layerOverrides(fromEnv, f, (k) => FLAG_NAMES[k]);
 }

@@ -5,6 +5,7 @@
  * Objects are strict: an unknown key (usually a typo) is an error, never silently ignored.
  */
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 
 const duration = z.number().int().positive();
 /** A command: a string runs through the shell, an array of strings runs directly (no shell). */
@@ -30,7 +31,7 @@ export const targetSchema = z.strictObject({
   restartCommand: commandLine.optional(),
   updateCommand: commandLine.optional(),
   verifyCommand: commandLine.optional(),
-  port: z.number().int().min(1).max(65535).describe('TCP port the target listens on'),
+  port: z.number().int().min(LIMITS.port.min).max(LIMITS.port.max).describe('TCP port the target listens on'),
   host: z.string().default('127.0.0.1'),
   healthUrl: z.string().optional().describe('HTTP health endpoint, e.g. http://127.0.0.1:{port}/healthz'),
   /** Added by issue 3: the health probe's own timeout (a hanging endpoint never hangs hunt). */
@@ -48,7 +49,7 @@ export const targetSchema = z.strictObject({
   /** Path of the target's config file, relative to home (bad-config scenario corrupts a copy of it). */
   configFile: z.string().optional(),
   readyTimeoutMs: duration.default(15_000),
-  commandTimeoutMs: duration.default(10_000),
+  commandTimeoutMs: z.number().int().min(LIMITS.commandTimeoutMs.min).max(LIMITS.commandTimeoutMs.max).default(10_000),
 });
 
 export const timestampSchema = z.strictObject({
@@ -95,7 +96,7 @@ export const allScenarios: readonly ScenarioName[] = scenarioNames;
 export const chaosSchema = z
   .strictObject({
     scenarios: z.array(scenarioName).optional(),
-    concurrency: z.number().int().min(1).max(16).default(2),
+    concurrency: z.number().int().min(LIMITS.concurrency.min).max(LIMITS.concurrency.max).default(2),
     /** Upstream the target calls: the env var that carries its URL. The lane runs its own upstream behind the fault proxy. */
     upstreamEnv: z.string().optional(),
     portCollision: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.default('in use|EADDRINUSE') }).prefault({}),
@@ -158,7 +159,13 @@ export const configSchema = z.strictObject({
   logs: z.array(logSourceSchema).default([]),
   signatures: z.array(signatureSchema).default([]),
   redact: z.strictObject({ patterns: z.array(regexSource).default([]) }).prefault({}),
-  windowMinutes: z.number().int().min(1).default(120).describe('Lookback window of signature counts, minutes'),
+  windowMinutes: z
+    .number()
+    .int()
+    .min(LIMITS.windowMinutes.min)
+    .max(LIMITS.windowMinutes.max)
+    .default(120)
+    .describe('Lookback window of signature counts, minutes'),
   chaos: chaosSchema,
   gate: gateSchema,
 });

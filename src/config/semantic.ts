@@ -2,15 +2,13 @@
  * Cross-field checks zod cannot express per field: references between sections, duplicates, placeholders.
  * Pure: takes the parsed config, returns issues in the same `{path, message}` shape as zod's.
  */
+import { PLACEHOLDERS } from './placeholders.js';
 import type { HuntConfig } from './schema.js';
 
 export interface ConfigIssue {
   path: PropertyKey[];
   message: string;
 }
-
-/** Placeholders expand() understands; anything else in braces in a path or URL is a typo. */
-export const PLACEHOLDERS = ['port', 'home', 'configDir', 'packageDir', 'node', 'upstreamUrl'] as const;
 
 function unknownPlaceholders(text: string): string[] {
   const found = [...text.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]);

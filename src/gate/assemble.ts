@@ -27,6 +27,8 @@ export interface AssembleInput {
   nowMs: number;
   internalErrors: string[];
   target: { name: string; port: number; home: string };
+  /** The run's window (used when the final snapshot is missing). */
+  windowMinutes?: number;
 }
 
 /** The first unexpired allowlist entry (file order) that covers a signature name, as classify needs it. */
@@ -46,7 +48,7 @@ export function allowlistMatcher(allowlist: AllowlistFile | null, nowMs: number)
 export function assembleReport(input: AssembleInput): HuntReportV1 {
   const { opts, final } = input;
   const checks = input.steps.flatMap((s) => input.stepChecks.get(s.id) ?? []);
-  const windowMinutes = final?.window.minutes ?? opts.windowMinutes;
+  const windowMinutes = final?.window.minutes ?? input.windowMinutes ?? 0;
   const current = (final?.signatures ?? []).map((s) => ({
     name: s.name,
     source: s.source,

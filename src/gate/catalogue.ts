@@ -19,7 +19,7 @@ import { testSteps } from './steps/tests.js';
 import type { GateContext, StepDef } from './types.js';
 
 /** Builds the steps in dependency order; `stepChecks` is the map the runner fills (read by the report step). */
-export function buildSteps(gate: Pick<GateContext, 'opts' | 'loaded'>, stepChecks: Map<string, Check[]>): StepDef[] {
+export function buildSteps(gate: Pick<GateContext, 'opts' | 'bound'>, stepChecks: Map<string, Check[]>): StepDef[] {
   const serial = gate.opts.serial;
   const pre = preflightStep();
   const change = changeSteps();

@@ -57,8 +57,8 @@ export function observeStep(deps: string[]): StepDef {
       const seconds = gate.opts.observeSeconds;
       if (seconds <= 0) return { checks: [skipCheck(gate, def, 'no observation window requested (--observe-seconds)')] };
       r.started(process.pid);
-      const cfg = gate.loaded.config.gate.observe;
-      const tg = gate.target;
+      const cfg = gate.bound.gate.observe;
+      const tg = gate.bound.target;
       const t = gate.clock.now();
       const end = t + seconds * 1000;
       const ok: boolean[] = [];
@@ -68,7 +68,7 @@ export function observeStep(deps: string[]): StepDef {
         let good: boolean;
         let detail: string;
         if (tg.healthUrl) {
-          const h = await probeHealth(tg.healthUrl, { timeoutMs: tg.healthTimeoutMs, redact: gate.redact });
+          const h = await probeHealth(tg.healthUrl, { timeoutMs: tg.healthTimeoutMs, redact: gate.bound.redact });
           good = h.ok;
           detail = h.statusCode !== null ? `HTTP ${h.statusCode} in ${h.latencyMs} ms` : (h.error ?? 'no answer');
         } else {

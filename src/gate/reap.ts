@@ -7,7 +7,7 @@
  */
 import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isAlive, killGroup } from '../runtime/signals.js';
+import { isRunning, killGroup } from '../runtime/signals.js';
 
 /** Env var set on every command the gate runs: its value is the absolute out-dir with a trailing separator. */
 export const GATE_MARKER_ENV = 'HUNT_GATE_OUT_DIR';
@@ -15,17 +15,6 @@ export const GATE_MARKER_ENV = 'HUNT_GATE_OUT_DIR';
 /** The marker value of an out-dir (trailing separator: /a/out never matches /a/out-2). */
 export function markerValue(outDir: string): string {
   return outDir.endsWith(path.sep) ? outDir : `${outDir}${path.sep}`;
-}
-
-/** Whether a pid runs (a zombie does not: an orphan nobody reaped yet is already dead). */
-export function isRunning(pid: number): boolean {
-  if (!isAlive(pid)) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return process.platform !== 'linux'; // no /proc: trust the signal probe
-  }
 }
 
 /** Whether pid is a live hunt process (a gate still working on an out-dir); false for a recycled pid. */

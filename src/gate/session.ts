@@ -1,27 +1,25 @@
 /**
- * Building a gate's context: a new run (flags -> profile, allowlist, baseline, copied into inputs/ so a
- * resume reads exactly what the run started with) or a resumed one (everything from the journal's run
- * record and those copies, hash-checked).
+ * Building a gate's context: a new run (the command's request and bound profile, plus allowlist and
+ * baseline, copied into inputs/ so a resume reads exactly what the run started with) or a resumed one
+ * (everything from the journal's run record and those copies, hash-checked, bound with the same overrides).
  */
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { AllowlistFile } from '../core/allowlist.js';
 import type { HuntReportV1 } from '../core/report-types.js';
 import { InputError, UsageError } from '../errors.js';
-import { loadConfig, parseConfig, resolveHome, type LoadedConfig } from '../config/load.js';
-import { applyOverrides } from '../config/overrides.js';
-import { commandEnv, profileRedactor, resolveTarget } from '../config/resolve.js';
+import { bindRun, type RunBinding } from '../config/bind.js';
+import { parseConfig, type LoadedConfig } from '../config/load.js';
+import type { Overrides } from '../config/overrides.js';
 import { assertValidAllowlist, loadAllowlist } from '../report/allowlist-file.js';
 import { assertValidReport } from '../report/validate.js';
 import { realClock } from '../runtime/clock.js';
 import { parseJsonText, pathExists, readJsonFile, readTextFile, writeFileAtomic } from '../runtime/fs.js';
-import type { GateFlags } from '../commands/release-gate/options.js';
-import { demoBinding } from './demo.js';
 import { JOURNAL_FILE, type RunRecord } from './journal.js';
 import { JournalWriter, sha256Of } from './journal-io.js';
 import type { GateProgress } from './progress.js';
 import { GATE_MARKER_ENV, markerValue } from './reap.js';
-import type { GateContext, GateOptions } from './types.js';
+import type { GateContext, GateOptions, GateRequest } from './types.js';
 
 export const DEFAULT_ALLOWLIST = 'known-issues.json';
 const INPUTS = { config: 'inputs/hunt.config.json', allowlist: 'inputs/known-issues.json', baseline: 'inputs/baseline.json' } as const;
@@ -33,32 +31,22 @@ export interface PersistedRun {
   inputs: { config: string; allowlist: string | null; baseline: string | null };
 }
 
-function withBinding(loaded: LoadedConfig, opts: GateOptions): LoadedConfig {
-  const t = loaded.config.target;
-  const same = t.port === opts.binding.port && resolveHome(loaded) === opts.binding.home;
-  const bound = same ? loaded : applyOverrides(loaded, { port: opts.binding.port, home: opts.binding.home }, () => (opts.demo ? '--demo' : 'release-gate'));
-  return { ...bound, config: { ...bound.config, windowMinutes: opts.windowMinutes } };
+/** The environment a gate's commands inherit: the caller's plus the marker that proves a process is this gate's. */
+export function gateEnv(env: NodeJS.ProcessEnv, outDir: string): NodeJS.ProcessEnv {
+  return { ...env, [GATE_MARKER_ENV]: markerValue(outDir) };
 }
 
 function context(
-  loaded: LoadedConfig,
+  bound: RunBinding,
   opts: GateOptions,
-  env: NodeJS.ProcessEnv,
   cwd: string,
   progress: GateProgress,
   allowlist: AllowlistFile | null,
   baseline: HuntReportV1 | null,
 ): GateContext {
-  const eff = withBinding(loaded, opts);
-  const target = resolveTarget(eff);
-  const baseEnv = { ...env, [GATE_MARKER_ENV]: markerValue(opts.outDir) };
   return {
     opts,
-    loaded: eff,
-    target,
-    env: commandEnv(target, baseEnv),
-    baseEnv,
-    redact: profileRedactor(eff, env),
+    bound,
     allowlist,
     baseline,
     journal: new JournalWriter(path.join(opts.outDir, JOURNAL_FILE)),
@@ -85,64 +73,41 @@ async function refuseUsedOutDir(outDir: string): Promise<void> {
   if (entries.length) throw new UsageError(`--out-dir ${outDir} is not empty`, { hint: 'a gate writes into an empty or new directory; pick a new --out-dir' });
 }
 
-/** A new gate: loads and validates every input before anything is written, then copies them into inputs/. */
-export async function newSession(
-  flags: GateFlags,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-  progress: GateProgress,
-): Promise<{ gate: GateContext; header: RunRecord }> {
-  if (flags.expectVersion && flags.skipUpdate) {
-    throw new UsageError('--expect-version checks that the T1 update changed the version; with --skip-update nothing changes it', {
-      hint: 'drop one of the two',
-    });
-  }
-  const loaded = await loadConfig({ config: flags.config, demo: flags.demo, cwd, env });
+/**
+ * A new gate: `bound` is the profile the command bound (with the gate marker in its environment and, for
+ * --demo, the demo's port and home as overrides); allowlist and baseline are loaded and validated before
+ * anything is written, then every input is copied into inputs/.
+ */
+export async function newSession(req: GateRequest, bound: RunBinding, cwd: string, progress: GateProgress): Promise<{ gate: GateContext; header: RunRecord }> {
   const allowlistPath =
-    flags.allowlist === false ? null : (flags.allowlist ?? ((await pathExists(path.join(cwd, DEFAULT_ALLOWLIST))) ? path.join(cwd, DEFAULT_ALLOWLIST) : null));
-  const allowlist = allowlistPath ? await loadAllowlist(allowlistPath, flags.allowlist ? '--allowlist' : `${DEFAULT_ALLOWLIST} (default allowlist)`) : null;
-  const baseline = flags.baseline ? assertValidReport(await readJsonFile(flags.baseline, '--baseline'), flags.baseline) : null;
-  await refuseUsedOutDir(flags.outDir);
-  const binding = flags.demo ? await demoBinding(flags.outDir) : { port: loaded.config.target.port, home: resolveHome(loaded) };
+    req.allowlist === false ? null : (req.allowlist ?? ((await pathExists(path.join(cwd, DEFAULT_ALLOWLIST))) ? path.join(cwd, DEFAULT_ALLOWLIST) : null));
+  const allowlist = allowlistPath ? await loadAllowlist(allowlistPath, req.allowlist ? '--allowlist' : `${DEFAULT_ALLOWLIST} (default allowlist)`) : null;
+  const baseline = req.baseline ? assertValidReport(await readJsonFile(req.baseline, '--baseline'), req.baseline) : null;
+  await refuseUsedOutDir(req.outDir);
   const startedAt = new Date().toISOString();
-  const release = flags.release!;
+  const { allowlist: _a, baseline: _b, stamp, runId, ...rest } = req;
   const opts: GateOptions = {
-    release,
-    lane: flags.lane,
-    runId: flags.runId ?? `${release.replace(/[^A-Za-z0-9_.:-]/g, '_')}-${flags.stamp}`,
-    outDir: flags.outDir,
-    demo: flags.demo,
-    configFile: loaded.file,
-    baselineFile: flags.baseline,
+    ...rest,
+    runId: runId ?? `${req.release.replace(/[^A-Za-z0-9_.:-]/g, '_')}-${stamp}`,
+    configFile: bound.profile.file,
+    baselineFile: req.baseline,
     allowlistFile: allowlistPath,
-    windowMinutes: flags.windowMinutes ?? loaded.config.windowMinutes,
-    skipUpdate: flags.skipUpdate,
-    skipTests: flags.skipTests,
-    skipChaos: flags.skipChaos,
-    updateCommand: flags.updateCommand,
-    restartCommand: flags.restartCommand,
-    verifyCommand: flags.verifyCommand,
-    failOn: flags.failOn,
-    observeSeconds: flags.observeSeconds,
-    expectVersion: flags.expectVersion,
-    scenarios: flags.scenarios,
-    serial: flags.serial,
-    binding,
+    overrides: { values: { ...bound.overrideValues }, notes: [...bound.overrides] },
     startedAt,
   };
   const copy = async (from: string | null, rel: string): Promise<string | null> => {
     if (!from) return null;
     const text = await readTextFile(from, rel);
-    await writeFileAtomic(path.join(flags.outDir, rel), text);
+    await writeFileAtomic(path.join(req.outDir, rel), text);
     return sha256Of(text);
   };
   const persisted: PersistedRun = {
     options: opts,
-    configDir: loaded.configDir,
+    configDir: bound.profile.configDir,
     inputs: {
-      config: (await copy(loaded.file, INPUTS.config))!,
+      config: (await copy(bound.profile.file, INPUTS.config))!,
       allowlist: await copy(allowlistPath, INPUTS.allowlist),
-      baseline: await copy(flags.baseline, INPUTS.baseline),
+      baseline: await copy(req.baseline, INPUTS.baseline),
     },
   };
   const header: RunRecord = {
@@ -150,11 +115,11 @@ export async function newSession(
     v: 1,
     at: startedAt,
     runId: opts.runId,
-    release,
+    release: opts.release,
     pid: process.pid,
     options: persisted as unknown as Record<string, unknown>,
   };
-  return { gate: context(loaded, opts, env, cwd, progress, allowlist, baseline), header };
+  return { gate: context(bound, opts, cwd, progress, allowlist, baseline), header };
 }
 
 async function inputCopy(outDir: string, rel: string, sha: string | null): Promise<string | null> {
@@ -179,7 +144,7 @@ export async function resumedSession(header: RunRecord, env: NodeJS.ProcessEnv, 
   const outDir = opts.outDir;
   const configText = (await inputCopy(outDir, INPUTS.config, p.inputs.config))!;
   const config = parseConfig(parseJsonText(configText, path.join(outDir, INPUTS.config), '--resume'), opts.configFile);
-  const loaded: LoadedConfig = { config, file: opts.configFile, configDir: p.configDir, demo: opts.demo, overrides: [] };
+  const loaded: LoadedConfig = { config, file: opts.configFile, configDir: p.configDir, demo: opts.demo };
   const allowText = await inputCopy(outDir, INPUTS.allowlist, p.inputs.allowlist);
   const allowlist =
     allowText === null
@@ -187,5 +152,14 @@ export async function resumedSession(header: RunRecord, env: NodeJS.ProcessEnv, 
       : { ...assertValidAllowlist(parseJsonText(allowText, opts.allowlistFile!, '--resume'), opts.allowlistFile!, 'allowlist'), file: opts.allowlistFile! };
   const baseText = await inputCopy(outDir, INPUTS.baseline, p.inputs.baseline);
   const baseline = baseText === null ? null : assertValidReport(parseJsonText(baseText, opts.baselineFile!, '--resume'), opts.baselineFile!);
-  return context(loaded, opts, env, cwd, progress, allowlist, baseline);
+  const bound = bindRun(loaded, { env: gateEnv(env, outDir), overrides: persistedOverrides(p.options) });
+  return context(bound, opts, cwd, progress, allowlist, baseline);
+}
+
+/** The overrides a run record persisted (journals of hunt 0.1.0 kept only the port/home binding and the window). */
+function persistedOverrides(o: GateOptions): Overrides {
+  if (o.overrides) return o.overrides;
+  const old = o as unknown as { binding?: { port: number; home: string }; windowMinutes?: number };
+  const values = { port: old.binding?.port, home: old.binding?.home, windowMinutes: old.windowMinutes };
+  return { values, notes: [] };
 }

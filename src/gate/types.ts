@@ -1,9 +1,8 @@
 /** Shared types of the release gate: its options (persisted in the journal), context, and steps. */
 import type { AllowlistFile } from '../core/allowlist.js';
 import type { Check, HuntReportV1, Lane } from '../core/report-types.js';
-import type { LoadedConfig } from '../config/load.js';
-import type { ResolvedTarget } from '../config/resolve.js';
-import type { Redactor } from '../runtime/redact.js';
+import type { RunBinding } from '../config/bind.js';
+import type { Overrides } from '../config/overrides.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Phase } from './journal.js';
 import type { JournalWriter } from './journal-io.js';
@@ -23,7 +22,6 @@ export interface GateOptions {
   baselineFile: string | null;
   /** Absolute allowlist path (copied to inputs/known-issues.json), or null. */
   allowlistFile: string | null;
-  windowMinutes: number;
   skipUpdate: boolean;
   skipTests: boolean;
   skipChaos: boolean;
@@ -37,23 +35,35 @@ export interface GateOptions {
   scenarios: string[] | null;
   /** Run every phase strictly one after another (no overlap of T3/T4-observe with T1/T2). */
   serial: boolean;
-  /** Where the live target listens and lives for this run (demo: a free port and a home under the out-dir). */
-  binding: { port: number; home: string };
+  /**
+   * HUNT_* and flag overrides (port, home, window, command timeout) with their origins; for --demo also the
+   * free port and the home under the out-dir. A resume binds the journal's copy of the profile with these.
+   */
+  overrides: Overrides;
   /** ISO time the gate started (the report's startedAt). */
   startedAt: string;
+}
+
+/** What a command asks a new gate to do (flags already parsed); newSession turns it into GateOptions. */
+export interface GateRequest extends Omit<GateOptions, 'runId' | 'configFile' | 'baselineFile' | 'allowlistFile' | 'overrides' | 'startedAt'> {
+  /** Run id; default `<release>-<stamp>`. */
+  runId?: string;
+  /** Absolute baseline report, or null. */
+  baseline: string | null;
+  /** Explicit allowlist path; false for --no-allowlist; undefined: the default known-issues.json if present. */
+  allowlist: string | false | undefined;
+  /** UTC stamp of the invocation (default run id and out-dir). */
+  stamp: string;
 }
 
 /** What a run of the gate works with. Built once per invocation (first run or resume). */
 export interface GateContext {
   opts: GateOptions;
-  /** The profile with the binding (port/home/window) applied. */
-  loaded: LoadedConfig;
-  target: ResolvedTarget;
-  /** Environment for target commands (inherited env + the profile's target env). */
-  env: NodeJS.ProcessEnv;
-  /** The inherited environment plus the gate marker, without the target's env (what chaos lanes start from). */
-  baseEnv: NodeJS.ProcessEnv;
-  redact: Redactor;
+  /**
+   * The run's bound value: target, window, redactor; its baseEnv is the inherited environment plus the gate
+   * marker (what chaos lanes start from), its commandEnv adds the target's env (what target commands get).
+   */
+  bound: RunBinding;
   allowlist: AllowlistFile | null;
   baseline: HuntReportV1 | null;
   journal: JournalWriter;

@@ -1,7 +1,6 @@
 /** Target command runs (version, status) as snapshot records: timed out, trimmed, redacted. */
-import type { ResolvedTarget } from '../config/resolve.js';
+import type { RunBinding } from '../config/bind.js';
 import { commandText, runCommand, type CommandLine } from '../runtime/exec.js';
-import type { Redactor } from '../runtime/redact.js';
 import type { CommandRecord } from './snapshot-types.js';
 
 const MAX_OUTPUT_CHARS = 4000;
@@ -13,8 +12,16 @@ export function parseVersion(text: string): string | null {
 }
 
 /** Runs one target command with the profile's timeout; never throws for the command's own failure. */
-export async function runRecord(cmd: CommandLine, t: ResolvedTarget, env: NodeJS.ProcessEnv, cwd: string, redact: Redactor): Promise<CommandRecord> {
-  const r = await runCommand(cmd, { cwd, env, extendEnv: false, timeoutMs: t.commandTimeoutMs, redact, maxOutputChars: MAX_OUTPUT_CHARS });
+export async function runRecord(cmd: CommandLine, bound: Pick<RunBinding, 'target' | 'commandEnv' | 'profile' | 'redact'>): Promise<CommandRecord> {
+  const { target: t, redact } = bound;
+  const r = await runCommand(cmd, {
+    cwd: bound.profile.configDir,
+    env: bound.commandEnv,
+    extendEnv: false,
+    timeoutMs: t.commandTimeoutMs,
+    redact,
+    maxOutputChars: MAX_OUTPUT_CHARS,
+  });
   return {
     command: redact(commandText(cmd)),
     exitCode: r.exitCode,

@@ -3,10 +3,8 @@
  * preflight and post-change phases. Probes run concurrently, each with its own deadline, so a hanging
  * target costs at most the slowest timeout. A target that is down is a valid snapshot, not an error.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { packageDir, type LoadedConfig } from '../config/load.js';
-import { commandEnv, profileRedactor, resolveLogSources, resolveTarget } from '../config/resolve.js';
+import { windowBounds, type RunBinding } from '../config/bind.js';
+import { huntVersion } from '../config/package.js';
 import { commandOutcome, parseVersion, runRecord } from './command-record.js';
 import type { Progress } from '../runtime/progress.js';
 import { scanSignatures } from '../scan/index.js';
@@ -18,12 +16,6 @@ import { targetProcess } from './target-process.js';
 
 export interface SnapshotOptions {
   label: string;
-  windowMinutes: number;
-  /** Overrides the profile's port / home for this snapshot (home resolved against the working directory). */
-  port?: number;
-  home?: string;
-  /** Environment of target commands and source of secret values (default process.env). */
-  env?: NodeJS.ProcessEnv;
   /** The window's end (default now); injectable so tests control time. */
   nowMs?: number;
   progress?: Progress;
@@ -33,17 +25,9 @@ export interface SnapshotOptions {
 
 const quiet: Progress = { step: () => ({ done() {}, update() {} }), info() {} };
 
-function huntVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-function snapshotSignatures(loaded: LoadedConfig, scan: ScanResult): SnapshotSignature[] {
+function snapshotSignatures(bound: RunBinding, scan: ScanResult): SnapshotSignature[] {
   const byName = new Map(scan.signatures.map((s) => [s.name, s]));
-  return loaded.config.signatures.map((cfg) => {
+  return bound.signatures.map((cfg) => {
     const s = byName.get(cfg.name);
     return {
       name: cfg.name,
@@ -62,33 +46,25 @@ function snapshotSignatures(loaded: LoadedConfig, scan: ScanResult): SnapshotSig
 }
 
 /** Takes a runtime snapshot of the profile's target. Never throws for the target's own state. */
-export async function takeSnapshot(loaded: LoadedConfig, opts: SnapshotOptions): Promise<RuntimeSnapshot> {
+export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Promise<RuntimeSnapshot> {
   const started = Date.now();
-  const env = opts.env ?? process.env;
   const nowMs = opts.nowMs ?? started;
   const progress = opts.progress ?? quiet;
-  const t0 = loaded.config.target;
-  const eff: LoadedConfig = {
-    ...loaded,
-    config: { ...loaded.config, target: { ...t0, port: opts.port ?? t0.port, home: opts.home !== undefined ? path.resolve(opts.home) : t0.home } },
-  };
-  const target = resolveTarget(eff);
-  const redact = profileRedactor(eff, env);
-  const cmdEnv = commandEnv(target, env);
-  const windowStartMs = nowMs - opts.windowMinutes * 60_000;
+  const { target, redact } = bound;
+  const window = windowBounds(bound, nowMs);
 
   // Everything starts at once; progress is reported in a fixed order so the log reads the same every run.
-  const versionP = runRecord(target.commands.version, target, cmdEnv, eff.configDir, redact);
-  const statusP = runRecord(target.commands.status, target, cmdEnv, eff.configDir, redact);
+  const versionP = runRecord(target.commands.version, bound);
+  const statusP = runRecord(target.commands.status, bound);
   const listenersP: Promise<ListenerScan> = scanListeners(target.port);
   const processP = listenersP.then((l) => targetProcess(target.port, l.listeners, redact));
   const healthP: Promise<HealthProbe | null> = target.healthUrl
     ? probeHealth(target.healthUrl, { timeoutMs: target.healthTimeoutMs, redact })
     : Promise.resolve(null);
   const scanP = scanSignatures(
-    resolveLogSources(eff),
-    eff.config.signatures.map((s) => ({ name: s.name, source: s.source, pattern: s.pattern, regex: s.regex })),
-    { windowStartMs, windowEndMs: nowMs, redact, maxSamples: 3, totals: opts.totals ?? true },
+    [...bound.logs],
+    bound.signatures.map((s) => ({ name: s.name, source: s.source, pattern: s.pattern, regex: s.regex })),
+    { windowStartMs: window.startMs, windowEndMs: window.endMs, redact, maxSamples: 3, totals: opts.totals ?? true },
   );
   // Attach handlers now: a rejection must not go unhandled while an earlier step is still awaited.
   for (const p of [versionP, statusP, processP, healthP, scanP]) p.catch(() => {});
@@ -110,16 +86,16 @@ export async function takeSnapshot(loaded: LoadedConfig, opts: SnapshotOptions):
   if (!health) step.done('skip', 'no healthUrl in the profile');
   else
     step.done(health.ok ? 'pass' : 'warn', health.statusCode !== null ? `HTTP ${health.statusCode} in ${health.latencyMs} ms` : (health.error ?? 'no answer'));
-  step = progress.step(`log signatures (${opts.windowMinutes} min window)`);
+  step = progress.step(`log signatures (${window.minutes} min window)`);
   const scan = await scanP;
-  const signatures = snapshotSignatures(eff, scan);
+  const signatures = snapshotSignatures(bound, scan);
   const inWindow = signatures.reduce((n, s) => n + s.countWindow, 0);
   const missing = scan.sources.filter((s) => s.missing || s.error).map((s) => s.source);
   step.done(missing.length ? 'warn' : 'pass', `${inWindow} match(es) in window${missing.length ? `; missing/unreadable: ${missing.join(', ')}` : ''}`);
 
   const parsedVersion = version.exitCode === 0 && !version.timedOut ? parseVersion(`${version.stdout}\n${version.stderr}`) : null;
   const running = status.exitCode === 0 && !status.timedOut;
-  const sourceOrder = new Map(eff.config.logs.map((l, i) => [l.source, i]));
+  const sourceOrder = new Map(bound.logs.map((l, i) => [l.source, i]));
   const logs = [...scan.sources]
     .sort((a, b) => (sourceOrder.get(a.source) ?? 0) - (sourceOrder.get(b.source) ?? 0))
     .map((s): SnapshotLogSource => ({
@@ -142,9 +118,9 @@ export async function takeSnapshot(loaded: LoadedConfig, opts: SnapshotOptions):
     takenAt: new Date(nowMs).toISOString(),
     durationMs: Date.now() - started,
     hunt: { version: huntVersion() },
-    config: { file: eff.file, demo: eff.demo, overrides: eff.overrides ?? [] },
+    config: { file: bound.profile.file, demo: bound.profile.demo, overrides: [...bound.overrides] },
     target: { name: target.name, host: target.host, port: target.port, home: target.home, healthUrl: target.healthUrl },
-    window: { minutes: opts.windowMinutes, start: new Date(windowStartMs).toISOString(), end: new Date(nowMs).toISOString() },
+    window: { minutes: window.minutes, start: new Date(window.startMs).toISOString(), end: new Date(window.endMs).toISOString() },
     commands: { version: { ...version, parsed: parsedVersion }, status: { ...status, running } },
     listeners: {
       source: listeners.source,

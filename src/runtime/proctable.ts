@@ -5,7 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
-import { runCommand } from './exec.js';
+import { captureTool } from './capture.js';
 
 export interface ProcInfo {
   pid: number;
@@ -70,7 +70,7 @@ export function parseEtime(etime: string): number | null {
 }
 
 async function fromPs(): Promise<ProcInfo[]> {
-  const res = await runCommand(['ps', '-axo', 'pid=,ppid=,pgid=,rss=,stat=,etime=,comm='], { timeoutMs: 10_000, maxOutputChars: 4_000_000 });
+  const res = await captureTool('ps', ['-axo', 'pid=,ppid=,pgid=,rss=,stat=,etime=,comm=']);
   const out: ProcInfo[] = [];
   for (const line of res.stdout.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line);

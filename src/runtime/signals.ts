@@ -1,12 +1,23 @@
-/** Signal helpers shared by exec and the supervisor. */
+/** Signal helpers shared by exec, the supervisor, the gate and the chaos lane; the one liveness test. */
+import { readFileSync } from 'node:fs';
+import { listProcesses } from './proctable.js';
 
-/** Whether a pid is alive (signal 0 probe; EPERM means alive but not ours). */
-export function isAlive(pid: number): boolean {
+/**
+ * Whether a pid runs. A signal-0 probe alone also succeeds for zombies, and an orphaned zombie may never be
+ * reaped when PID 1 is not a real init (containers): an exited process is not running, so on Linux the
+ * state in /proc/<pid>/stat decides. EPERM means alive but not ours. Without /proc the probe decides.
+ */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 
@@ -21,13 +32,11 @@ export function sendSignal(pidOrGroup: number, signal: NodeJS.Signals | number):
 }
 
 /**
- * Whether a process group still has a live member. kill(-pgid, 0) also succeeds for zombies, and an
- * orphaned zombie may never be reaped when PID 1 is not a real init (containers); so on a positive
- * probe, confirm with the process table, which leaves zombies out.
+ * Whether a process group still has a live member. kill(-pgid, 0) also succeeds for zombies, so on a
+ * positive probe the process table (which leaves zombies out) confirms.
  */
 async function groupAlive(pgid: number): Promise<boolean> {
   if (!sendSignal(-pgid, 0)) return false;
-  const { listProcesses } = await import('./proctable.js');
   return (await listProcesses()).some((p) => p.pgid === pgid);
 }
 

@@ -3,12 +3,13 @@
  * production-home audit are the suite's own), a demo-derived profile with short deadlines, and a runner
  * for the built bin that always ends (hard timeout) and records every port a run used.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HuntReportV1 } from '../../src/core/report-types.js';
+import { spawnHunt } from '../helpers/spawn-hunt.js';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const bin = path.join(repo, 'bin', 'hunt.js');
@@ -75,24 +76,11 @@ export interface HuntRun {
 }
 
 /** Spawns the built bin in the suite's HOME/TMPDIR, tagged; `onStart` gets the child (for signals). */
-export function runHunt(s: Suite, args: string[], o: { timeoutMs?: number; onStart?: (c: ChildProcess) => void } = {}): Promise<HuntRun> {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: s.dir,
-    env: { ...process.env, HOME: s.home, TMPDIR: s.tmp, NO_COLOR: '1', CI: '1', HUNT_TEST_TAG: s.tag },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
+export async function runHunt(s: Suite, args: string[], o: { timeoutMs?: number; onStart?: (c: ChildProcess) => void } = {}): Promise<HuntRun> {
+  const env = { ...process.env, HOME: s.home, TMPDIR: s.tmp, NO_COLOR: '1', CI: '1', HUNT_TEST_TAG: s.tag };
+  const { child, done } = spawnHunt(args, { cwd: s.dir, env, timeoutMs: o.timeoutMs ?? 90_000 });
   o.onStart?.(child);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 90_000);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, child });
-    });
-  });
+  return { ...(await done), child };
 }
 
 /** Reads a run's report-input.json and records its ports and leak files for the final assertions. */

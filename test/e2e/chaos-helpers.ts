@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import net from 'node:net';
-import { processesWithEnv } from '../../src/chaos/envscan.js';
+import { processesWithEnv } from '../../src/runtime/envscan.js';
 import { sendSignal } from '../../src/runtime/signals.js';
 
 export function newTag(): string {
@@ -28,15 +28,7 @@ export async function killTagged(tag: string): Promise<void> {
   }
 }
 
-/** Polls until `fn` returns true or the deadline passes; returns the last value. */
-export async function eventually(fn: () => Promise<boolean> | boolean, timeoutMs = 10_000, everyMs = 50): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await fn()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { eventually } from '../helpers/wait.js';
 
 /** Whether anything accepts connections on 127.0.0.1:port. */
 export function bound(port: number): Promise<boolean> {

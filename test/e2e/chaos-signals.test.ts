@@ -157,6 +157,17 @@ describe('refusals (exit 2, nothing started)', () => {
     const res = await runHunt(s, ['staging-chaos', '--demo', '--release', 'r', '--run-id', 'x', '--out-dir', path.join(s.dir, 'o2'), '--port', '47811']);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/production port 47811/);
+    expect(res.stderr).toMatch(/--port is deprecated, use --base-port/);
+  });
+  it('--base-port is the scenario base (never the target port); giving both spellings is a usage error', async () => {
+    const args = ['staging-chaos', '--demo', '--release', 'r', '--run-id', 'x', '--out-dir', path.join(s.dir, 'o2b')];
+    const res = await runHunt(s, [...args, '--base-port', '47808']);
+    expect([res.code, res.stderr]).toEqual([2, expect.stringMatching(/--base-port: the scenario ports 47808\.\.47815 include the production port 47811/)]);
+    expect(res.stderr).not.toMatch(/deprecated/);
+    const both = await runHunt(s, [...args, '--base-port', '40000', '--port', '40000']);
+    expect([both.code, both.stderr]).toEqual([2, expect.stringMatching(/give only --base-port/)]);
+    const bad = await runHunt(s, [...args, '--base-port', 'x']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--base-port: expected an integer from 1 to 65535, got "x"/)]);
   });
   it('required flags are named', async () => {
     const res = await runHunt(s, ['staging-chaos', '--demo', '--run-id', 'x', '--out-dir', path.join(s.dir, 'o3')]);

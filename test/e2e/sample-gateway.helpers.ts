@@ -104,15 +104,7 @@ export async function startDetached(home: string, port: number, extra: Record<st
   return Number(m![1]);
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor } from '../helpers/wait.js';
 
 export function get(port: number, urlPath: string): Promise<{ status: number; json: any } | null> {
   return new Promise((resolve) => {

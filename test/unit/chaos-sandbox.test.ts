@@ -6,6 +6,7 @@ import { createSandbox, isInside, LOCK_FILE, SANDBOX_ENV, assertSeparate } from 
 import { reclaimStaleSandboxes } from '../../src/chaos/reclaim.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { LoadedConfig } from '../../src/config/load.js';
+import { bindRun } from '../../src/config/bind.js';
 import { supervise } from '../../src/runtime/supervisor.js';
 import { eventually, killTagged, newTag, tagged } from '../e2e/chaos-helpers.js';
 
@@ -35,6 +36,11 @@ function loaded(): LoadedConfig {
   return { config, file: path.join(dir, 'p.json'), configDir: dir, demo: false };
 }
 
+/** The run's bound value with the test's production home and inherited environment. */
+function bound(env: NodeJS.ProcessEnv = {}) {
+  return bindRun(loaded(), { env, overrides: { values: { home: prodHome() }, notes: [] } });
+}
+
 beforeAll(async () => {
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'hunt-sandbox-test-'));
   parent = path.join(dir, 'hunt-chaos');
@@ -51,19 +57,16 @@ afterAll(async () => {
 describe('lane sandbox', () => {
   it('points HOME, TMPDIR, XDG, the home and port vars and ~ inside the sandbox; copies the config; locks with our pid', async () => {
     const sb = await createSandbox({
-      loaded: loaded(),
-      prodHome: prodHome(),
+      bound: bound({ PATH: '/bin', HOME: '/real', D_UPSTREAM: 'http://prod' }),
       runId: 'run/1',
       scenario: 'bad-config',
       port: 41234,
-      baseEnv: { PATH: '/bin', HOME: '/real', D_UPSTREAM: 'http://prod' },
-      upstreamUrl: 'http://127.0.0.1:9/',
       parent,
     });
     try {
       expect(isInside(sb.root, parent)).toBe(true);
       expect(path.basename(sb.root)).toMatch(/^run_1-bad-config-/);
-      const env = sb.env();
+      const env = sb.binding.env('http://127.0.0.1:9/');
       expect(env.HOME).toBe(sb.home);
       expect(env.D_HOME).toBe(path.join(sb.home, '.d'));
       expect(env.D_PORT).toBe('41234');
@@ -90,13 +93,13 @@ describe('lane sandbox', () => {
   });
 
   it('reclaims the sandbox of a dead hunt (killing what still runs in it) and spares live ones', async () => {
-    const live = await createSandbox({ loaded: loaded(), prodHome: prodHome(), runId: 'live', scenario: 'x', port: 1, baseEnv: {}, parent });
-    const dead = await createSandbox({ loaded: loaded(), prodHome: prodHome(), runId: 'dead', scenario: 'x', port: 1, baseEnv: {}, parent });
+    const live = await createSandbox({ bound: bound(), runId: 'live', scenario: 'x', port: 1, parent });
+    const dead = await createSandbox({ bound: bound(), runId: 'dead', scenario: 'x', port: 1, parent });
     // a process left in the dead sandbox: it carries the sandbox in its environment, as targets do
     const p = supervise({
       command: [process.execPath, '-e', 'setInterval(()=>{},1000)'],
       cwd: dead.work,
-      env: { ...dead.env(), HUNT_TEST_TAG: tag },
+      env: { ...dead.binding.env(), HUNT_TEST_TAG: tag },
       stdoutFile: path.join(dir, 'o'),
       stderrFile: path.join(dir, 'e'),
     });

@@ -2,9 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, rm, writeFile, copyFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { demoProfilePath, expand, expandCommand, loadConfig, resolveHome } from '../../src/config/load.js';
-import { applyFlagOverrides, parseIntFlag } from '../../src/config/overrides.js';
-import { resolveLogSources, resolveTarget, secretValues, profileRedactor } from '../../src/config/resolve.js';
+import { Command } from 'commander';
+import { loadConfig } from '../../src/config/load.js';
+import { demoProfilePath } from '../../src/config/package.js';
+import { expand, expandCommand } from '../../src/config/placeholders.js';
+import { layerOverrides, runOverrides } from '../../src/config/overrides.js';
+import { bindRun, secretValues } from '../../src/config/bind.js';
+import { LIMITS } from '../../src/config/limits.js';
+import { intOption } from '../../src/commands/flags.js';
 import { ConfigError, InputError, UsageError } from '../../src/errors.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -36,7 +41,7 @@ describe('config discovery', () => {
     expect(loaded.file).toBe(path.join(dir, 'hunt.config.json'));
     expect(loaded.configDir).toBe(dir);
     expect(loaded.demo).toBe(false);
-    expect(resolveHome(loaded)).toBe(path.join(dir, 'home'));
+    expect(bindRun(loaded, { env: {} }).target.home).toBe(path.join(dir, 'home'));
   });
 
   it('no config anywhere is a ConfigError pointing at hunt init and --demo', async () => {
@@ -79,40 +84,56 @@ describe('config discovery', () => {
 });
 
 describe('overrides: defaults < file < env < flags', () => {
-  it('applies HUNT_* env values and records where they came from', async () => {
+  it('applies HUNT_* env values, then flags, and records where each came from', async () => {
     const env = { HUNT_CONFIG: minimal, HUNT_PORT: '19001', HUNT_WINDOW_MINUTES: '15', HUNT_TARGET_HOME: 'h2', HUNT_COMMAND_TIMEOUT_MS: '750' };
     const loaded = await loadConfig({ cwd: dir, env });
-    expect(loaded.config.target.port).toBe(19001);
-    expect(loaded.config.windowMinutes).toBe(15);
-    expect(loaded.config.target.commandTimeoutMs).toBe(750);
-    expect(resolveHome(loaded)).toBe(path.join(dir, 'h2'));
-    expect(loaded.overrides).toEqual([
+    const fromEnv = bindRun(loaded, { env, overrides: runOverrides(env, {}, dir) });
+    expect(fromEnv.target.port).toBe(19001);
+    expect(fromEnv.windowMinutes).toBe(15);
+    expect(fromEnv.target.commandTimeoutMs).toBe(750);
+    expect(fromEnv.target.home).toBe(path.join(dir, 'h2'));
+    expect(fromEnv.overrides).toEqual([
       'target.port=19001 (HUNT_PORT)',
       `target.home=${path.join(dir, 'h2')} (HUNT_TARGET_HOME)`,
       'target.commandTimeoutMs=750 (HUNT_COMMAND_TIMEOUT_MS)',
       'windowMinutes=15 (HUNT_WINDOW_MINUTES)',
     ]);
-    const flagged = applyFlagOverrides(loaded, { port: 19002, windowMinutes: 30 }, dir);
-    expect(flagged.config.target.port).toBe(19002);
-    expect(flagged.config.windowMinutes).toBe(30);
-    expect(flagged.overrides?.slice(-2)).toEqual(['target.port=19002 (--port)', 'windowMinutes=30 (--window-minutes)']);
-    expect(loaded.config.target.port).toBe(19001); // the input is not mutated
+    const flagged = bindRun(loaded, { env, overrides: runOverrides(env, { port: 19002, windowMinutes: 30 }, dir) });
+    expect(flagged.target.port).toBe(19002);
+    expect(flagged.windowMinutes).toBe(30);
+    expect(flagged.overrides.slice(-2)).toEqual(['target.port=19002 (--port)', 'windowMinutes=30 (--window-minutes)']);
+    expect(loaded.config.target.port).toBe(18080); // the profile is not mutated
+    expect(Object.isFrozen(flagged) && Object.isFrozen(flagged.target)).toBe(true);
   });
 
   it('bad env values are a ConfigError naming the variable; empty values are ignored', async () => {
-    const err = await rejection(loadConfig({ cwd: dir, env: { HUNT_CONFIG: minimal, HUNT_PORT: '80a' } }));
-    expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toBe('HUNT_PORT: expected an integer from 1 to 65535, got "80a"');
-    const loaded = await loadConfig({ cwd: dir, env: { HUNT_CONFIG: minimal, HUNT_PORT: '', HUNT_WINDOW_MINUTES: ' ' } });
-    expect(loaded.config.target.port).toBe(18080);
-    expect(loaded.overrides).toEqual([]);
+    const bad = { HUNT_CONFIG: minimal, HUNT_PORT: '80a' };
+    expect(() => runOverrides(bad, {}, dir)).toThrow(ConfigError);
+    expect(() => runOverrides(bad, {}, dir)).toThrow('HUNT_PORT: expected an integer from 1 to 65535, got "80a"');
+    const env = { HUNT_CONFIG: minimal, HUNT_PORT: '', HUNT_WINDOW_MINUTES: ' ' };
+    const bound = bindRun(await loadConfig({ cwd: dir, env }), { env, overrides: runOverrides(env, {}, dir) });
+    expect(bound.target.port).toBe(18080);
+    expect(bound.overrides).toEqual([]);
   });
 
-  it('parseIntFlag validates flag values', () => {
-    expect(parseIntFlag(undefined, '--port', 1, 65535)).toBeUndefined();
-    expect(parseIntFlag('8080', '--port', 1, 65535)).toBe(8080);
-    expect(() => parseIntFlag('0', '--port', 1, 65535)).toThrow(UsageError);
-    expect(() => parseIntFlag('1.5', '--window-minutes', 1, 10)).toThrow('--window-minutes: expected an integer from 1 to 10, got "1.5"');
+  it('later layers win; notes keep a fixed order', () => {
+    const a = layerOverrides({ values: {}, notes: [] }, { windowMinutes: 5, port: 1 }, () => 'A');
+    const b = layerOverrides(a, { port: 2 }, () => 'B');
+    expect(b.values).toEqual({ windowMinutes: 5, port: 2 });
+    expect(b.notes).toEqual(['target.port=1 (A)', 'windowMinutes=5 (A)', 'target.port=2 (B)']);
+  });
+
+  it('integer flags are parsed once, with the ranges the profile uses', () => {
+    const parse = (argv: string[]) =>
+      new Command()
+        .exitOverride()
+        .addOption(intOption('--port <n>', 'p', LIMITS.port))
+        .parse(argv, { from: 'user' })
+        .opts();
+    expect(parse([])).toEqual({});
+    expect(parse(['--port', '8080'])).toEqual({ port: 8080 });
+    expect(() => parse(['--port', '0'])).toThrow(UsageError);
+    expect(() => parse(['--port', '1.5'])).toThrow('--port: expected an integer from 1 to 65535, got "1.5"');
   });
 });
 
@@ -130,9 +151,10 @@ describe('placeholder expansion', () => {
     expect(expandCommand('run --port {port}', v)).toBe('run --port 4242');
   });
 
-  it('resolves the demo target: commands, health URL, env, log paths, secrets', async () => {
-    const loaded = applyFlagOverrides(await loadConfig({ cwd: dir, demo: true, env: {} }), { port: 5555, home: 'gw' }, dir);
-    const t = resolveTarget(loaded);
+  it('binds the demo target: commands, health URL, env, log paths, secrets', async () => {
+    const env = { SAMPLE_GATEWAY_TOKEN: 'from-the-env-123' };
+    const bound = bindRun(await loadConfig({ cwd: dir, demo: true, env: {} }), { env, overrides: runOverrides({}, { port: 5555, home: 'gw' }, dir) });
+    const t = bound.target;
     expect(t.port).toBe(5555);
     expect(t.home).toBe(path.join(dir, 'gw'));
     expect(t.healthUrl).toBe('http://127.0.0.1:5555/healthz');
@@ -140,9 +162,8 @@ describe('placeholder expansion', () => {
     expect(t.commands.start).toContain('5555');
     expect(t.env.SAMPLE_GATEWAY_HOME).toBe(path.join(dir, 'gw'));
     expect(t.env.SAMPLE_GATEWAY_PORT).toBe('5555');
-    expect(resolveLogSources(loaded).map((s) => s.path)).toEqual([path.join(dir, 'gw/logs/gateway.log'), path.join(dir, 'gw/logs/gateway.err.log')]);
-    expect(secretValues(loaded, { SAMPLE_GATEWAY_TOKEN: 'from-the-env-123' })).toEqual(['demo-token-0123456789abcdef', 'from-the-env-123']);
-    const redact = profileRedactor(loaded, { SAMPLE_GATEWAY_TOKEN: 'from-the-env-123' });
-    expect(redact('a from-the-env-123 b demo-token-0123456789abcdef')).not.toMatch(/from-the-env|demo-token/);
+    expect(bound.logs.map((s) => s.path)).toEqual([path.join(dir, 'gw/logs/gateway.log'), path.join(dir, 'gw/logs/gateway.err.log')]);
+    expect(secretValues(bound.templates.target, t.env, env)).toEqual(['demo-token-0123456789abcdef', 'from-the-env-123']);
+    expect(bound.redact('a from-the-env-123 b demo-token-0123456789abcdef')).not.toMatch(/from-the-env|demo-token/);
   });
 });

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import os from 'node:os';
 import { commandOutcome, parseVersion, runRecord } from '../../src/probes/command-record.js';
-import type { ResolvedTarget } from '../../src/config/resolve.js';
-import { createRedactor } from '../../src/runtime/redact.js';
+import type { BoundTarget } from '../../src/config/bind.js';
+import { createRedactor, type Redactor } from '../../src/runtime/redact.js';
 
-const target = (commandTimeoutMs: number) => ({ commandTimeoutMs }) as ResolvedTarget;
+/** What runRecord reads of a run's bound value: the timeout, the command environment, the cwd, the redactor. */
+const bound = (commandTimeoutMs: number, redact: Redactor = createRedactor()) => ({
+  target: { commandTimeoutMs } as BoundTarget,
+  commandEnv: { PATH: process.env.PATH },
+  profile: { file: '', configDir: os.tmpdir(), demo: false },
+  redact,
+});
 
 describe('parseVersion', () => {
   it.each([
@@ -22,13 +28,7 @@ describe('parseVersion', () => {
 
 describe('runRecord', () => {
   it('records exit code, output and the timeout, redacting output and command text', async () => {
-    const r = await runRecord(
-      ['sh', '-c', 'echo token=hunter2xyz; echo oops >&2; exit 3'],
-      target(5000),
-      { PATH: process.env.PATH },
-      os.tmpdir(),
-      createRedactor({ secretValues: ['hunter2xyz'] }),
-    );
+    const r = await runRecord(['sh', '-c', 'echo token=hunter2xyz; echo oops >&2; exit 3'], bound(5000, createRedactor({ secretValues: ['hunter2xyz'] })));
     expect(r.exitCode).toBe(3);
     expect(r.timedOut).toBe(false);
     expect(r.timeoutMs).toBe(5000);
@@ -40,14 +40,14 @@ describe('runRecord', () => {
   });
 
   it('a hanging command is cut at the timeout', async () => {
-    const r = await runRecord('sleep 30', target(300), { PATH: process.env.PATH }, os.tmpdir(), createRedactor());
+    const r = await runRecord('sleep 30', bound(300));
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeNull();
     expect(commandOutcome(r)).toBe('timed out after 300 ms');
   });
 
   it('a missing binary is a spawn error, not a throw', async () => {
-    const r = await runRecord(['/nonexistent/hunt-test-binary'], target(2000), { PATH: process.env.PATH }, os.tmpdir(), createRedactor());
+    const r = await runRecord(['/nonexistent/hunt-test-binary'], bound(2000));
     expect(r.spawnError).toBeTruthy();
     expect(commandOutcome(r)).toMatch(/^could not start: /);
   });

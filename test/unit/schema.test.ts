@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { configJsonSchemaText } from '../../src/report/config-json-schema.js';
+import { configJsonSchemaText } from '../../src/config/json-schema.js';
 import { validateReport } from '../../src/report/validate.js';
 import { formatAjvErrors } from '../../src/report/ajv.js';
-import { detectKind } from '../../src/report/detect.js';
+import { detectKind } from '../../src/commands/validate/detect.js';
 import { strictContractErrors } from './render.arbitraries.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 

@@ -6,7 +6,7 @@ import { supervise, type Supervised } from '../../src/runtime/supervisor.js';
 import { sameProcess, trackedLive, type TrackedProc } from '../../src/runtime/proctrack.js';
 import { listProcesses, type ProcInfo } from '../../src/runtime/proctable.js';
 import { runTeardown } from '../../src/runtime/teardown.js';
-import { processesWithEnv } from '../../src/chaos/envscan.js';
+import { processesWithEnv } from '../../src/runtime/envscan.js';
 import { eventually, killTagged, newTag, tagged } from '../e2e/chaos-helpers.js';
 
 // Real process trees: a parent that starts a worker and a setsid'd grandchild that escapes the group.

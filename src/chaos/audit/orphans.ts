@@ -9,7 +9,7 @@
 import { listProcesses } from '../../runtime/proctable.js';
 import { sendSignal } from '../../runtime/signals.js';
 import { scanListeners } from '../../probes/listeners.js';
-import { processesWithEnv } from '../envscan.js';
+import { processesWithEnv } from '../../runtime/envscan.js';
 import type { Lane } from '../lane.js';
 
 export interface Orphan {

@@ -33,7 +33,7 @@ export async function expectFastFailure(
   const deadline = started + o.deadlineMs;
   let served = false;
   while (!t.sup.exitInfo() && Date.now() < deadline) {
-    if (o.watchPort && !served && (await isPortOpen(lane.port, lane.spec.host, 200))) served = true;
+    if (o.watchPort && !served && (await isPortOpen(lane.port, lane.target.host, 200))) served = true;
     await Promise.race([t.sup.exited, new Promise((r) => setTimeout(r, o.watchPort ? 50 : 100))]);
   }
   const exit = t.sup.exitInfo();

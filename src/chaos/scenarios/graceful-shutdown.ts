@@ -37,7 +37,7 @@ export const gracefulShutdown: ScenarioDef = {
     const status = exitStatus(exit);
     if (status === null || !gs.exitCodes.includes(status))
       rec.fail('behaviour', `${describeExit(exit)} (status ${status}) after SIGTERM, expected ${gs.exitCodes.join(' or ')}`);
-    const released = await within(1000, async () => !(await isPortOpen(lane.port, lane.spec.host, 200)), 50);
+    const released = await within(1000, async () => !(await isPortOpen(lane.port, lane.target.host, 200)), 50);
     if (released === null) rec.fail('behaviour', `port ${lane.port} still bound after the target exited: ${listenerList(await lane.portListeners())}`);
     const gone = await within(1000, async () => (await t.sup.live()).length === 0, 50);
     if (gone === null) {

@@ -21,11 +21,11 @@ export const missingEnv: ScenarioDef = {
 
     // 1. stripped PATH: an empty directory, so nothing resolves through it
     const noPath = lane.start('no-path', { PATH: lane.sandbox.emptyBin });
-    const r = await lane.waitReady(noPath, Math.max(deadlineMs, lane.spec.readyTimeoutMs));
+    const r = await lane.waitReady(noPath, Math.max(deadlineMs, lane.target.readyTimeoutMs));
     if (r.ready) {
       rec.note(`stripped PATH: started and served after ${r.ms} ms`);
     } else if (!r.exit) {
-      rec.fail('hang', `stripped PATH: neither ready nor exited within ${Math.max(deadlineMs, lane.spec.readyTimeoutMs)} ms (${r.reason})`);
+      rec.fail('hang', `stripped PATH: neither ready nor exited within ${Math.max(deadlineMs, lane.target.readyTimeoutMs)} ms (${r.reason})`);
       for (const line of await lane.exitEvidence(noPath)) rec.add(line);
     } else if (r.exit.spawnError || exitStatus(r.exit) !== 0) {
       const out = await lane.outputText(noPath);
@@ -39,7 +39,7 @@ export const missingEnv: ScenarioDef = {
     await stopQuietly(noPath, grace);
 
     // 2. each required variable removed in turn (PATH intact)
-    const required = [...new Set(lane.spec.requiredEnv)].sort();
+    const required = [...new Set(lane.target.requiredEnv)].sort();
     if (!required.length) rec.note('the profile lists no required env vars (target.requiredEnv)');
     for (const name of required) {
       const t = lane.start(`no-${name}`, { [name]: undefined });

@@ -34,7 +34,7 @@ export const portCollision: ScenarioDef = {
   suggestedFix:
     'treat EADDRINUSE on startup as fatal: log a clear message naming the port and exit non-zero; never retry forever or keep running without the listener',
   async run({ cfg, lane, rec }) {
-    const host = lane.spec.host;
+    const host = lane.target.host;
     const foreign = await holdPort(lane.port, host);
     try {
       const t = lane.start('collider');

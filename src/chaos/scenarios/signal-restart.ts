@@ -35,7 +35,7 @@ export const signalRestart: ScenarioDef = {
     const sentAt = Date.now();
     const back = await within(sc.deadlineMs, async () => {
       if (!t.sup.running()) return true;
-      if (!(await isPortOpen(lane.port, lane.spec.host, 300))) return false;
+      if (!(await isPortOpen(lane.port, lane.target.host, 300))) return false;
       const h = await lane.health();
       return !h || h.ok;
     });

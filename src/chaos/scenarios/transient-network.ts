@@ -24,7 +24,7 @@ export const transientNetwork: ScenarioDef = {
   async run({ cfg, lane, rec }) {
     const tn = cfg.transientNetwork;
     const upstream = lane.upstreamUrl;
-    if (!upstream || !lane.spec.healthUrl) {
+    if (!upstream || !lane.healthUrl) {
       rec.skip(
         !upstream
           ? 'the profile names no upstream (chaos.upstreamEnv or {upstreamUrl} in the start command)'
@@ -38,9 +38,9 @@ export const transientNetwork: ScenarioDef = {
       lane.upstreamUrl = proxy.url(u.pathname);
       const t = await startReady(lane, rec, 'target');
       if (!t) return;
-      const reached = await within(lane.spec.readyTimeoutMs, async () => proxy.stats().forwarded > 0);
+      const reached = await within(lane.target.readyTimeoutMs, async () => proxy.stats().forwarded > 0);
       if (reached === null) {
-        rec.warn('behaviour', `the target made no upstream call through the proxy within ${lane.spec.readyTimeoutMs} ms: the outage could not be observed`);
+        rec.warn('behaviour', `the target made no upstream call through the proxy within ${lane.target.readyTimeoutMs} ms: the outage could not be observed`);
         return;
       }
       rec.timing('first_upstream_call', reached);
@@ -49,7 +49,7 @@ export const transientNetwork: ScenarioDef = {
       let degradedAfter: number | null = null;
       let worst = '';
       while (Date.now() - faultAt < tn.faultMs && t.sup.running()) {
-        const h = await lane.health(Math.min(2000, lane.spec.healthTimeoutMs));
+        const h = await lane.health(Math.min(2000, lane.target.healthTimeoutMs));
         if (h && !h.ok && degradedAfter === null) {
           degradedAfter = Date.now() - faultAt;
           worst = `${h.statusCode ?? h.error}${h.body ? ` ${h.body.slice(0, 200)}` : ''}`;

@@ -4,11 +4,12 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE_NAME, packageDir } from '../../config/load.js';
-import { parseIntFlag } from '../../config/overrides.js';
+import { CONFIG_FILE_NAME } from '../../config/load.js';
+import { packageDir } from '../../config/package.js';
 import { UsageError } from '../../errors.js';
 import { pathExists, writeJsonAtomic } from '../../runtime/fs.js';
 import type { RunContext } from '../types.js';
+import type { InitOptions } from './spec.js';
 import { STARTER_SCRIPTS, starterConfig, starterKnownIssues } from './starter.js';
 
 export const KNOWN_ISSUES_FILE_NAME = 'known-issues.json';
@@ -22,13 +23,12 @@ function schemaRef(dir: string, file: string): string {
 }
 
 /** Runs `hunt init`. */
-export async function run(opts: Record<string, unknown>, ctx: RunContext): Promise<number> {
-  const name = String(opts.name ?? 'my-daemon');
+export async function run(opts: InitOptions, ctx: RunContext): Promise<number> {
+  const { name, port } = opts;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
     throw new UsageError(`--name: "${name}" must be 1-64 letters, digits, _ . - (it is used as a command and in paths)`);
   }
-  const port = parseIntFlag(opts.port ?? '8080', '--port', 1, 65535)!;
-  const dir = path.resolve(ctx.cwd, typeof opts.dir === 'string' ? opts.dir : '.');
+  const dir = path.resolve(ctx.cwd, opts.dir ?? '.');
   try {
     if (!(await fsp.stat(dir)).isDirectory()) throw new UsageError(`--dir: ${dir} is not a directory`);
   } catch (err) {

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import type { GateReason, HuntReportV1 } from '../../core/report-types.js';
 import { verdictExitCode } from '../../core/verdict.js';
-import { packageDir } from '../../config/load.js';
-import { sanitize, truncate } from '../../report/escape.js';
+import { packageDir } from '../../config/package.js';
+import { printResult as print, reasonLines } from '../print.js';
 import { JOURNAL_FILE } from '../../gate/journal.js';
 import { REPORT_FILES } from '../../gate/steps/report.js';
 import type { GateContext } from '../../gate/types.js';
@@ -37,29 +37,23 @@ export function printResult(gate: GateContext, report: HuntReportV1, json: boole
       ['new', 'known', 'regressed', 'resolved'] as const,
     ),
   };
-  if (json) {
-    const obj = {
-      verdict: verdict.status,
-      exitCode,
-      release: report.release,
-      runId: report.runId,
-      lane: report.lane,
-      resumed,
-      reasons: verdict.reasons,
-      counts,
-      paths,
-    };
-    process.stdout.write(`${JSON.stringify(obj)}\n`);
-    return exitCode;
-  }
+  const obj = {
+    verdict: verdict.status,
+    exitCode,
+    release: report.release,
+    runId: report.runId,
+    lane: report.lane,
+    resumed,
+    reasons: verdict.reasons,
+    counts,
+    paths,
+  };
   const c = counts.checks;
-  const lines = [
+  print({ json }, obj, () => [
     `release-gate ${verdict.status.toUpperCase()} (exit ${exitCode}): release ${report.release}, ${c.pass} pass, ${c.warn} warn, ${c.fail} fail, ${c.skip} skip - report: ${paths.markdown}`,
-  ];
-  // Report strings come from the target's output: no control characters reach the terminal.
-  for (const r of verdict.reasons) lines.push(`  ${truncate(sanitize(`${r.rule} ${r.id}: ${r.detail}`).replace(/\s+/g, ' ').trim(), 240)}`);
-  if (verdict.status === 'fail') lines.push(`next: contain, verify, recover with ${path.join(packageDir, 'runbooks', 'incident-playbooks.md')}`);
-  if (verdict.status === 'warn') lines.push(`next: acknowledge every reason above in the release PR (${path.join(packageDir, 'runbooks', 'evidence.md')})`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+    ...reasonLines(verdict.reasons),
+    ...(verdict.status === 'fail' ? [`next: contain, verify, recover with ${path.join(packageDir, 'runbooks', 'incident-playbooks.md')}`] : []),
+    ...(verdict.status === 'warn' ? [`next: acknowledge every reason above in the release PR (${path.join(packageDir, 'runbooks', 'evidence.md')})`] : []),
+  ]);
   return exitCode;
 }

@@ -9,19 +9,26 @@ import type { Check, HuntReportV1 } from '../../core/report-types.js';
 import { verdictExitCode } from '../../core/verdict.js';
 import { onTeardown } from '../../runtime/teardown.js';
 import { buildSteps, stepInfos } from '../../gate/catalogue.js';
-import { ensureDemoTarget, stopDemoTarget } from '../../gate/demo.js';
+import { demoOverrides, ensureDemoTarget, stopDemoTarget } from '../../gate/demo.js';
 import { loadJournal, verifyArtifacts } from '../../gate/journal-io.js';
 import { createGateProgress } from '../../gate/progress.js';
 import { planResume, refusalMessage, type ResumePlan } from '../../gate/resume.js';
-import { isHuntProcess, isRunning } from '../../gate/reap.js';
+import { isHuntProcess } from '../../gate/reap.js';
+import { isRunning } from '../../runtime/signals.js';
 import { runSteps } from '../../gate/runner.js';
-import { newSession, resumedSession } from '../../gate/session.js';
+import { gateEnv, newSession, resumedSession } from '../../gate/session.js';
 import { REPORT_FILES } from '../../gate/steps/report.js';
 import type { JournalState } from '../../gate/journal.js';
 import type { GateContext } from '../../gate/types.js';
 import { commandText } from '../../runtime/exec.js';
 import type { RunContext } from '../types.js';
-import { parseGateFlags, resumeFlags } from './options.js';
+import { gateRequest, resumeFlags } from './options.js';
+import type { ReleaseGateOptions } from './spec.js';
+import { bindRun } from '../../config/bind.js';
+import { loadConfig } from '../../config/load.js';
+import { layerOverrides, runOverrides } from '../../config/overrides.js';
+import { utcStamp } from '../../runtime/clock.js';
+import type { GateRequest } from '../../gate/types.js';
 import { printResult } from './output.js';
 
 async function readReport(outDir: string, why: string[] = []): Promise<HuntReportV1> {
@@ -42,9 +49,9 @@ async function execute(gate: GateContext, previous: { state: JournalState; plan:
     if (gate.opts.demo) {
       unregister = onTeardown(() => stopDemoTarget(gate).then(() => {}));
       const how = await ensureDemoTarget(gate);
-      gate.progress.info(`demo target: hunt-sample-gateway ${how} on 127.0.0.1:${gate.opts.binding.port}, home ${gate.opts.binding.home}`);
+      gate.progress.info(`demo target: hunt-sample-gateway ${how} on 127.0.0.1:${gate.bound.target.port}, home ${gate.bound.target.home}`);
     }
-    await runSteps({ gate, steps, previous, testConcurrency: gate.opts.serial ? 1 : gate.loaded.config.gate.testConcurrency, stepChecks });
+    await runSteps({ gate, steps, previous, testConcurrency: gate.opts.serial ? 1 : gate.bound.gate.testConcurrency, stepChecks });
   } finally {
     if (gate.opts.demo) {
       const { survivors } = await stopDemoTarget(gate);
@@ -56,9 +63,10 @@ async function execute(gate: GateContext, previous: { state: JournalState; plan:
 
 /** The status command as an operator would type it (with the home/port variables the target reads). */
 function statusHint(gate: GateContext): string {
-  const t = gate.loaded.config.target;
-  const vars = [t.homeEnv, t.portEnv].filter((v): v is string => Boolean(v)).map((v) => `${v}=${gate.target.env[v]}`);
-  return gate.redact([...vars, commandText(gate.target.commands.status)].join(' '));
+  const { bound } = gate;
+  const t = bound.templates.target;
+  const vars = [t.homeEnv, t.portEnv].filter((v): v is string => Boolean(v)).map((v) => `${v}=${bound.target.env[v]}`);
+  return bound.redact([...vars, commandText(bound.target.commands.status)].join(' '));
 }
 
 /** Resume: journal + artifacts verified, plan checked; a refusal stops here with exit 2. */
@@ -89,8 +97,19 @@ async function prepareResume(outDir: string, accept: string[], ctx: RunContext, 
   return { gate, state, plan };
 }
 
+/**
+ * Binds the profile for a new gate: HUNT_* and --window-minutes over the file; for --demo a free port and a
+ * home under the out-dir on top; the gate marker in the environment every command of this gate inherits.
+ */
+async function bindGate(req: GateRequest, opts: ReleaseGateOptions, ctx: RunContext) {
+  const loaded = await loadConfig({ config: opts.config, demo: req.demo, cwd: ctx.cwd, env: ctx.env });
+  let overrides = runOverrides(ctx.env, { windowMinutes: opts.windowMinutes }, ctx.cwd);
+  if (req.demo) overrides = layerOverrides(overrides, await demoOverrides(req.outDir), () => '--demo');
+  return bindRun(loaded, { env: gateEnv(ctx.env, req.outDir), overrides });
+}
+
 /** The command. */
-export async function run(opts: Record<string, unknown>, ctx: RunContext): Promise<number> {
+export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<number> {
   const resume = resumeFlags(opts, ctx.cwd);
   const progress = await createGateProgress();
   try {
@@ -109,8 +128,8 @@ export async function run(opts: Record<string, unknown>, ctx: RunContext): Promi
       );
       await gate.journal.append({ t: 'resume', at: new Date().toISOString(), pid: process.pid });
     } else {
-      const flags = parseGateFlags(opts, ctx.cwd, Date.now());
-      const s = await newSession(flags, ctx.env, ctx.cwd, progress);
+      const req = gateRequest(opts, ctx.cwd, utcStamp(Date.now()));
+      const s = await newSession(req, await bindGate(req, opts, ctx), ctx.cwd, progress);
       gate = s.gate;
       await gate.journal.append(s.header);
       progress.info(`hunt release-gate: release ${gate.opts.release}, run ${gate.opts.runId}, lane ${gate.opts.lane}, out-dir ${gate.opts.outDir}`);

@@ -1,8 +1,14 @@
 import { Argument } from 'commander';
-import type { CommandSpec } from '../types.js';
+import { defineCommand } from '../types.js';
+
+/** `hunt schema` options: the positional schema name. */
+export interface SchemaOptions {
+  args: string[];
+  json?: boolean;
+}
 
 /** `hunt schema <report|config|allowlist>`: print a shipped JSON Schema. */
-export const schemaSpec: CommandSpec = {
+export const schemaSpec = defineCommand<SchemaOptions>({
   name: 'schema',
   summary: 'print the JSON Schema of a report, a config (hunt.config.json) or an allowlist (known-issues.json)',
   configure: (cmd) =>
@@ -10,4 +16,4 @@ export const schemaSpec: CommandSpec = {
       .addArgument(new Argument('<name>', 'which schema').choices(['report', 'config', 'allowlist']))
       .option('--json', 'same output (the schema is JSON already)'),
   load: () => import('./run.js'),
-};
+});

@@ -1,25 +1,43 @@
-import type { CommandSpec } from '../types.js';
+import { Option } from 'commander';
+import { LIMITS } from '../../config/limits.js';
+import { addOptions, intOption, listOption, profileOptions, textOption, type ProfileFlags } from '../flags.js';
+import { defineCommand } from '../types.js';
+
+/** `hunt staging-chaos` options, as commander hands them to run(). */
+export interface StagingChaosOptions extends ProfileFlags {
+  release?: string;
+  runId?: string;
+  outDir?: string;
+  basePort?: number;
+  /** Deprecated spelling of --base-port (it never meant the target port here). */
+  port?: number;
+  scenarios?: string[];
+  concurrency?: number;
+  render: boolean;
+  json?: boolean;
+}
 
 /** `hunt staging-chaos`: the fault matrix in an isolated lane (flags only; the work lives in run.ts). */
-export const stagingChaosSpec: CommandSpec = {
+export const stagingChaosSpec = defineCommand<StagingChaosOptions>({
   name: 'staging-chaos',
   summary:
     'run the chaos matrix (port collision, second instance, reload signal, missing env, upstream outage, crash, SIGTERM, bad config) in isolated sandboxes',
   configure: (cmd) =>
-    cmd
-      .option('--config <file>', 'target profile (default: $HUNT_CONFIG, else hunt.config.json here or in a parent directory)')
-      .option('--demo', 'use the bundled sample-gateway profile')
-      .option('--release <label>', 'the release under test (required)')
-      .option('--run-id <id>', 'run id for the report (required; letters, digits, _ . -)')
-      .option('--out-dir <dir>', 'where report-input.json, the rendered report and per-scenario artifacts go (required)')
-      .option('--port <base>', 'scenario i uses port base+i (default: free ports chosen by the OS); never the production port')
-      .option('--scenarios <list>', "comma-separated scenarios (default: the profile's chaos.scenarios, else all)")
-      .option('--concurrency <n>', 'scenarios run at the same time (default: the profile, 2)')
-      .option('--no-render', 'write report-input.json only (no hunt-report.json/.md, junit.xml)')
+    addOptions(cmd, [
+      ...profileOptions(),
+      textOption('--release <label>', 'the release under test (required)'),
+      textOption('--run-id <id>', 'run id for the report (required; letters, digits, _ . -)'),
+      textOption('--out-dir <dir>', 'where report-input.json, the rendered report and per-scenario artifacts go (required)'),
+      intOption('--base-port <n>', 'scenario i uses port n+i (default: free ports chosen by the OS); never the production port', LIMITS.port),
+      intOption('--port <n>', 'deprecated: use --base-port', LIMITS.port).hideHelp(),
+      listOption('--scenarios <list>', "comma-separated scenarios (default: the profile's chaos.scenarios, else all)"),
+      intOption('--concurrency <n>', 'scenarios run at the same time (default: the profile, 2)', LIMITS.concurrency),
+      new Option('--no-render', 'write report-input.json only (no hunt-report.json/.md, junit.xml)'),
+    ])
       .option('--json', 'print one JSON object on stdout: verdict, checks, paths')
       .addHelpText(
         'after',
         '\nEvery scenario runs in its own sandbox (HOME, TMPDIR, XDG dirs, config copy, port) under <tmpdir>/hunt-chaos/.\nExit 0 pass/warn, 1 fail, 2 usage/config error, 130/143 interrupted. Details: docs/staging-chaos.md.',
       ),
   load: () => import('./run.js'),
-};
+});

@@ -7,9 +7,10 @@ import type { HuntReportV1 } from '../../core/report-types.js';
 import type { AllowlistFile } from '../../core/allowlist.js';
 import { allowlistViolations } from '../../report/allowlist-file.js';
 import { capErrors, printable } from '../../report/ajv.js';
-import { detectKind, type DocumentKind } from '../../report/detect.js';
+import { detectKind, type DocumentKind } from './detect.js';
 import { validateReport } from '../../report/validate.js';
 import type { RunContext } from '../types.js';
+import type { ValidateOptions } from './spec.js';
 
 function violations(kind: DocumentKind, data: unknown, file: string): string[] {
   if (kind === 'report') {
@@ -36,11 +37,11 @@ function describe(kind: DocumentKind, data: unknown): string {
 }
 
 /** Validates one file; prints the result; throws InputError (exit 2) when invalid or of unknown kind. */
-export async function run(opts: Record<string, unknown>, ctx: RunContext): Promise<number> {
-  const arg = (opts.args as string[])[0];
+export async function run(opts: ValidateOptions, ctx: RunContext): Promise<number> {
+  const arg = opts.args[0];
   const file = path.resolve(ctx.cwd, arg);
   const data = await readJsonFile(file, 'validate');
-  const kind = (opts.kind as DocumentKind | undefined) ?? detectKind(data);
+  const kind: DocumentKind | undefined = opts.kind ?? detectKind(data);
   if (!kind) {
     throw new InputError(`${file}: cannot tell whether this is a report, a config or an allowlist`, {
       hint: 'pass --kind report|config|allowlist',

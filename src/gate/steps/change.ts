@@ -47,7 +47,7 @@ export function changeSteps(): StepDef[] {
       const { gate } = r;
       if (gate.opts.skipUpdate) return { checks: [skipCheck(gate, update, 'skipped by --skip-update')] };
       if (preflightFailed(r)) return { checks: [skipCheck(gate, update, NOT_TOUCHED)] };
-      const cmd = targetCommand(gate, gate.opts.updateCommand, gate.target.commands.update);
+      const cmd = targetCommand(gate, gate.opts.updateCommand, gate.bound.target.commands.update);
       if (!cmd) return { checks: [skipCheck(gate, update, 'no update command (set target.updateCommand in the profile or pass --update-command)')] };
       return commandStep(r, update, cmd, UPDATE_TIMEOUT_MS, 'warn');
     },
@@ -61,10 +61,10 @@ export function changeSteps(): StepDef[] {
     async run(r) {
       const { gate } = r;
       if (preflightFailed(r)) return { checks: [skipCheck(gate, restart, NOT_TOUCHED)] };
-      const cmd = targetCommand(gate, gate.opts.restartCommand, gate.target.commands.restart);
+      const cmd = targetCommand(gate, gate.opts.restartCommand, gate.bound.target.commands.restart);
       if (!cmd) return { checks: [skipCheck(gate, restart, 'no restart command (set target.restartCommand in the profile or pass --restart-command)')] };
       // a restart stops and starts: it gets the command timeout plus the time the target may take to become ready
-      return commandStep(r, restart, cmd, gate.target.commandTimeoutMs + gate.target.readyTimeoutMs, 'strict');
+      return commandStep(r, restart, cmd, gate.bound.target.commandTimeoutMs + gate.bound.target.readyTimeoutMs, 'strict');
     },
   };
   const ready: StepDef = {
@@ -78,13 +78,13 @@ export function changeSteps(): StepDef[] {
       if (preflightFailed(r)) return { checks: [skipCheck(gate, ready, NOT_TOUCHED)] };
       r.started(process.pid);
       const t = gate.clock.now();
-      const tg = gate.target;
+      const tg = gate.bound.target;
       let last = 'no probe yet';
       const ok = await waitFor(
         async () => {
           if (!(await isPortOpen(tg.port, tg.host))) return void (last = `port ${tg.port} not open`);
           if (!tg.healthUrl) return true;
-          const h = await probeHealth(tg.healthUrl, { timeoutMs: tg.healthTimeoutMs, redact: gate.redact });
+          const h = await probeHealth(tg.healthUrl, { timeoutMs: tg.healthTimeoutMs, redact: gate.bound.redact });
           if (h.ok) return true;
           last = `health ${h.statusCode !== null ? `HTTP ${h.statusCode}` : h.error}`;
           return undefined;
@@ -116,9 +116,9 @@ export function changeSteps(): StepDef[] {
     async run(r) {
       const { gate } = r;
       if (preflightFailed(r)) return { checks: [skipCheck(gate, verify, NOT_TOUCHED)] };
-      const cmd = targetCommand(gate, gate.opts.verifyCommand, gate.target.commands.verify);
+      const cmd = targetCommand(gate, gate.opts.verifyCommand, gate.bound.target.commands.verify);
       if (!cmd) return { checks: [skipCheck(gate, verify, 'no verify command (set target.verifyCommand in the profile or pass --verify-command)')] };
-      return commandStep(r, verify, cmd, gate.target.commandTimeoutMs, 'strict');
+      return commandStep(r, verify, cmd, gate.bound.target.commandTimeoutMs, 'strict');
     },
   };
   return [update, restart, ready, verify];

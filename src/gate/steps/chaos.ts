@@ -7,7 +7,6 @@ import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { Check, Classification } from '../../core/report-types.js';
 import { writeJsonAtomic } from '../../runtime/fs.js';
-import { resolveLogSources } from '../../config/resolve.js';
 import type { ScenarioName } from '../../config/schema.js';
 import type { GateContext, StepDef } from '../types.js';
 import { skipCheck } from './common.js';
@@ -26,8 +25,8 @@ function chaosCheck(c: Check): Check {
  * the demo target write there while T3 runs) and the live target's log directories (a running daemon
  * appends to its own logs all the time).
  */
-export function auditIgnore(gate: Pick<GateContext, 'opts' | 'loaded'>): string[] {
-  const logDirs = resolveLogSources(gate.loaded).map((s) => path.dirname(s.path));
+export function auditIgnore(gate: Pick<GateContext, 'opts' | 'bound'>): string[] {
+  const logDirs = gate.bound.logs.map((s) => path.dirname(s.path));
   return [...new Set([gate.opts.outDir, ...logDirs])].sort();
 }
 
@@ -45,7 +44,7 @@ export function chaosStep(deps: string[]): StepDef {
       r.started(process.pid);
       const { runChaos } = await import('../../chaos/run.js');
       const outDir = path.join(gate.opts.outDir, CHAOS_DIR);
-      const res = await runChaos(gate.loaded, {
+      const res = await runChaos(gate.bound, {
         release: gate.opts.release,
         runId: gate.opts.runId,
         outDir,
@@ -53,7 +52,6 @@ export function chaosStep(deps: string[]): StepDef {
         concurrency: gate.opts.serial ? 1 : undefined,
         progress: gate.progress.sub('T3'),
         cwd: gate.cwd,
-        baseEnv: gate.baseEnv,
         auditIgnore: auditIgnore(gate),
       });
       const checks = res.checks.map(chaosCheck);

@@ -1,7 +1,5 @@
 /** Helpers shared by the gate's steps: building checks, running target commands with their log. */
 import type { Check, CheckStatus } from '../../core/report-types.js';
-import { expandCommand } from '../../config/load.js';
-import { placeholderValues } from '../../config/resolve.js';
 import { commandText, runCommand, type CommandLine, type ExecResult } from '../../runtime/exec.js';
 import type { GateContext, StepDef, StepRun } from '../types.js';
 
@@ -46,7 +44,7 @@ export function skipCheck(gate: GateContext, def: Pick<StepDef, 'id' | 'title'>,
 
 /** A command from a flag (shell string) or the profile, with placeholders expanded. */
 export function targetCommand(gate: GateContext, fromFlag: string | null, fromProfile: CommandLine | undefined): CommandLine | undefined {
-  if (fromFlag) return expandCommand(fromFlag, placeholderValues(gate.loaded));
+  if (fromFlag) return gate.bound.expandCommand(fromFlag);
   return fromProfile;
 }
 
@@ -81,11 +79,11 @@ export function commandEvidence(r: ExecResult, timeoutMs: number): string[] {
 export async function runForStep(r: StepRun, cmd: CommandLine, timeoutMs: number): Promise<ExecResult> {
   const { gate } = r;
   return runCommand(cmd, {
-    cwd: gate.loaded.configDir,
-    env: gate.env,
+    cwd: gate.bound.profile.configDir,
+    env: gate.bound.commandEnv,
     extendEnv: false,
     timeoutMs,
-    redact: gate.redact,
+    redact: gate.bound.redact,
     maxOutputChars: 64_000,
     onSpawn: (pid) => r.started(pid),
   });
@@ -93,5 +91,5 @@ export async function runForStep(r: StepRun, cmd: CommandLine, timeoutMs: number
 
 /** The redacted display text of a command. */
 export function displayCommand(gate: GateContext, cmd: CommandLine): string {
-  return gate.redact(commandText(cmd));
+  return gate.bound.redact(commandText(cmd));
 }

@@ -53,7 +53,7 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
       const finalCheck = stepChecks.get('t4_signatures')?.[0];
       const final = finalCheck && !finalCheck.metadata?.internalError ? await readJsonIf<RuntimeSnapshot>(path.join(out, SNAPSHOT_FILES.final)) : null;
       const chaosRan = (stepChecks.get('t3_chaos') ?? []).some((c) => c.id.startsWith('chaos_'));
-      const cfg = gate.loaded.config;
+      const { bound } = gate;
       const nowMs = gate.clock.now();
       const checks = steps.flatMap((s) => stepChecks.get(s.id) ?? []);
       const input: HuntReportV1 = assembleReport({
@@ -62,13 +62,14 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
         stepChecks,
         final,
         chaosClassification: chaosRan ? await readChaosClassification(gate) : [],
-        profile: cfg.signatures,
-        threshold: cfg.gate.regression,
+        profile: [...bound.signatures],
+        threshold: bound.gate.regression,
         allowlist: gate.allowlist,
         baseline: gate.baseline,
         nowMs,
         internalErrors: internalErrors(gate, checks),
-        target: { name: gate.target.name, port: gate.target.port, home: gate.target.home },
+        target: { name: bound.target.name, port: bound.target.port, home: bound.target.home },
+        windowMinutes: bound.windowMinutes,
       });
       await writeJsonAtomic(path.join(out, REPORT_FILES.input), input);
       const res = await renderPipeline(input, {
@@ -76,10 +77,10 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
         mdOut: path.join(out, REPORT_FILES.md),
         junitOut: path.join(out, REPORT_FILES.junit),
         allowlist: gate.allowlist,
-        blockingSeverity: cfg.gate.blockingSeverity,
+        blockingSeverity: bound.gate.blockingSeverity,
         failOn: gate.opts.failOn,
         nowMs,
-        stepSummary: gate.env.GITHUB_STEP_SUMMARY || undefined,
+        stepSummary: bound.baseEnv.GITHUB_STEP_SUMMARY || undefined,
       });
       for (const w of res.warnings) gate.progress.info(`hunt: warning: ${w}`);
       await writeFileAtomic(path.join(out, REPORT_FILES.status), `${res.verdict.status}\n`);

@@ -13,7 +13,7 @@ async function snap(r: StepRun, label: string, file: string): Promise<RuntimeSna
   const { gate } = r;
   r.started(process.pid);
   r.update('probing the target');
-  const s = await takeSnapshot(gate.loaded, { label, windowMinutes: gate.opts.windowMinutes, env: gate.env, nowMs: gate.clock.now() });
+  const s = await takeSnapshot(gate.bound, { label, nowMs: gate.clock.now() });
   await writeJsonAtomic(path.join(gate.opts.outDir, file), s);
   return s;
 }

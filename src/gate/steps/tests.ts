@@ -2,8 +2,6 @@
  * T2 tests: the profile's test bundles (`gate.tests`), each a command with policy strict|warn and a
  * timeout, run with bounded concurrency (the runner's `tests` pool), output captured to checks/<id>.log.
  */
-import { expandCommand } from '../../config/load.js';
-import { placeholderValues } from '../../config/resolve.js';
 import type { GateContext, StepDef } from '../types.js';
 import { commandEvidence, commandLog, makeCheck, outcome, runForStep, skipCheck, succeeded } from './common.js';
 
@@ -11,8 +9,8 @@ import { commandEvidence, commandLog, makeCheck, outcome, runForStep, skipCheck,
 export const testStepId = (bundleId: string) => `t2_${bundleId}`;
 
 /** The T2 steps: one per bundle, or one `t2_tests` skip when skipped or none are configured. */
-export function testSteps(gate: Pick<GateContext, 'opts' | 'loaded'>, deps: string[]): StepDef[] {
-  const bundles = gate.loaded.config.gate.tests;
+export function testSteps(gate: Pick<GateContext, 'opts' | 'bound'>, deps: string[]): StepDef[] {
+  const bundles = gate.bound.gate.tests;
   if (gate.opts.skipTests || !bundles.length) {
     const reason = gate.opts.skipTests ? 'skipped by --skip-tests' : 'no test bundles in the profile (gate.tests)';
     const def: StepDef = {
@@ -35,7 +33,7 @@ export function testSteps(gate: Pick<GateContext, 'opts' | 'loaded'>, deps: stri
       pool: 'tests',
       async run(r) {
         const t = r.gate.clock.now();
-        const cmd = expandCommand(b.command, placeholderValues(r.gate.loaded));
+        const cmd = r.gate.bound.expandCommand(b.command);
         const res = await runForStep(r, cmd, b.timeoutMs);
         const ok = succeeded(res);
         const status = ok ? 'pass' : b.policy === 'strict' ? 'fail' : 'warn';

@@ -7,8 +7,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
-import { runCommand } from '../runtime/exec.js';
-import { sendSignal } from '../runtime/signals.js';
+import { captureTool } from './capture.js';
+import { sendSignal } from './signals.js';
 
 export interface EnvMatch {
   pid: number;
@@ -37,7 +37,7 @@ async function fromProc(needle: string): Promise<EnvMatch[]> {
 }
 
 async function fromPs(needle: string): Promise<EnvMatch[]> {
-  const res = await runCommand(['ps', 'eww', '-ax', '-o', 'pid=,stat=,command='], { timeoutMs: 10_000, maxOutputChars: 50_000_000 });
+  const res = await captureTool('ps', ['eww', '-ax', '-o', 'pid=,stat=,command=']);
   const out: EnvMatch[] = [];
   for (const line of res.stdout.split('\n')) {
     const m = /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(line);

@@ -4,7 +4,7 @@
  * at build time; a unit test keeps the committed file equal to this output.
  */
 import { z } from 'zod';
-import { configSchema } from '../config/schema.js';
+import { configSchema } from './schema.js';
 
 /** The config JSON Schema as an object (input shape: defaults are optional, as a user writes the file). */
 export function configJsonSchema(): Record<string, unknown> {

@@ -1,0 +1,172 @@
+/**
+ * Bind once: flags, environment and profile meet here and nowhere else. `bindRun` returns one immutable value
+ * per run: the target with its commands, env and placeholders expanded, port, home, health, the log sources
+ * as the scanner reads them, the window, the redactor and the override notes. Probes, chaos and the gate take
+ * it and never look at raw flags again; a chaos lane derives its own binding from it (lane.ts).
+ */
+import path from 'node:path';
+import type { CommandLine } from '../runtime/exec.js';
+import { createRedactor, type Redactor } from '../runtime/redact.js';
+import type { ScanSource } from '../scan/types.js';
+import { loadConfig, type LoadedConfig } from './load.js';
+import { runOverrides, type ConfigOverrides, type Overrides } from './overrides.js';
+import { expand, expandCommand, type PlaceholderValues } from './placeholders.js';
+import type { ChaosConfig, GateConfig, LogSourceConfig, SignatureConfig, TargetConfig } from './schema.js';
+
+/** The target with every placeholder expanded. */
+export interface BoundTarget {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** Absolute home directory. */
+  readonly home: string;
+  readonly healthUrl: string | null;
+  readonly healthTimeoutMs: number;
+  readonly commandTimeoutMs: number;
+  readonly readyTimeoutMs: number;
+  readonly commands: {
+    readonly version: CommandLine;
+    readonly status: CommandLine;
+    readonly start: CommandLine;
+    readonly stop?: CommandLine;
+    readonly restart?: CommandLine;
+    readonly update?: CommandLine;
+    readonly verify?: CommandLine;
+  };
+  /** Variables set for target commands: the profile's env (expanded) plus homeEnv/portEnv. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly requiredEnv: readonly string[];
+}
+
+/** One run's resolved values. Built by bindRun, never mutated. */
+export interface RunBinding {
+  /** The profile file, its directory (relative paths and {configDir}) and whether it is the bundled demo. */
+  readonly profile: { readonly file: string; readonly configDir: string; readonly demo: boolean };
+  readonly target: BoundTarget;
+  /** Log sources as the scanner reads them: paths expanded and absolute. */
+  readonly logs: readonly ScanSource[];
+  readonly signatures: readonly SignatureConfig[];
+  readonly windowMinutes: number;
+  readonly redact: Redactor;
+  /** The inherited environment (plus whatever marker the caller added), without the target's env. */
+  readonly baseEnv: Readonly<NodeJS.ProcessEnv>;
+  /** The environment of target commands: baseEnv overridden by target.env. */
+  readonly commandEnv: Readonly<NodeJS.ProcessEnv>;
+  /** e.g. "target.port=47900 (HUNT_PORT)", in a fixed order. */
+  readonly overrides: readonly string[];
+  /** The override values themselves (a gate persists them so a resume binds the same run). */
+  readonly overrideValues: Readonly<ConfigOverrides>;
+  readonly chaos: ChaosConfig;
+  readonly gate: GateConfig;
+  /** The profile's target and logs as written (placeholders raw): what a chaos lane re-binds for its sandbox. */
+  readonly templates: { readonly target: TargetConfig; readonly logs: readonly LogSourceConfig[] };
+  /** Expands placeholders in a command given outside the profile (--update-command, test bundles) with this run's values. */
+  expandCommand(cmd: CommandLine): CommandLine;
+}
+
+/** What bindRun needs besides the profile. */
+export interface BindInput {
+  /** The inherited environment: base of target commands and source of secret values. */
+  env: NodeJS.ProcessEnv;
+  overrides?: Overrides;
+}
+
+/** Pure: the production home of a profile (absolute), unless overridden. */
+function profileHome(loaded: LoadedConfig, port: number, override?: string): string {
+  if (override !== undefined) return override;
+  return path.resolve(loaded.configDir, expand(loaded.config.target.home, { port, home: '', configDir: loaded.configDir }));
+}
+
+/** Pure: the target's commands, URL and env with `v` expanded (shared with the lane binding). */
+export function expandTarget(t: TargetConfig, v: PlaceholderValues): Pick<BoundTarget, 'healthUrl' | 'commands' | 'env'> {
+  const cmd = (c: CommandLine | undefined) => (c === undefined ? undefined : expandCommand(c, v));
+  const env: Record<string, string> = {};
+  for (const key of Object.keys(t.env).sort()) env[key] = expand(t.env[key], v);
+  if (t.homeEnv) env[t.homeEnv] = v.home;
+  if (t.portEnv) env[t.portEnv] = String(v.port);
+  return {
+    healthUrl: t.healthUrl ? expand(t.healthUrl, v) : null,
+    commands: {
+      version: cmd(t.versionCommand)!,
+      status: cmd(t.statusCommand)!,
+      start: cmd(t.startCommand)!,
+      stop: cmd(t.stopCommand),
+      restart: cmd(t.restartCommand),
+      update: cmd(t.updateCommand),
+      verify: cmd(t.verifyCommand),
+    },
+    env,
+  };
+}
+
+/** Pure: values of the env vars the profile marks secret, from the target's env and from `env`. */
+export function secretValues(t: TargetConfig, targetEnv: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): string[] {
+  const out = new Set<string>();
+  for (const name of t.secretEnv) for (const value of [t.env[name], targetEnv[name], env[name]]) if (value) out.add(value);
+  return [...out].sort();
+}
+
+/** Binds a loaded profile for one run (pure). */
+export function bindRun(loaded: LoadedConfig, input: BindInput): RunBinding {
+  const c = loaded.config;
+  const o = input.overrides ?? { values: {}, notes: [] };
+  const t: TargetConfig = { ...c.target, port: o.values.port ?? c.target.port, commandTimeoutMs: o.values.commandTimeoutMs ?? c.target.commandTimeoutMs };
+  const v: PlaceholderValues = { port: t.port, home: profileHome(loaded, t.port, o.values.home), configDir: loaded.configDir };
+  const expanded = expandTarget(t, v);
+  const baseEnv = Object.freeze({ ...input.env });
+  const target: BoundTarget = Object.freeze({
+    name: t.name,
+    host: t.host,
+    port: t.port,
+    home: v.home,
+    healthTimeoutMs: t.healthTimeoutMs,
+    commandTimeoutMs: t.commandTimeoutMs,
+    readyTimeoutMs: t.readyTimeoutMs,
+    requiredEnv: Object.freeze([...t.requiredEnv]),
+    ...expanded,
+  });
+  const logs = c.logs.map((l) => ({
+    source: l.source,
+    path: path.resolve(loaded.configDir, expand(l.path, v)),
+    rotated: l.rotated,
+    ...(l.timestamp ? { timestamp: { format: l.timestamp.format, field: l.timestamp.field, regex: l.timestamp.regex } } : {}),
+  }));
+  return Object.freeze({
+    profile: Object.freeze({ file: loaded.file, configDir: loaded.configDir, demo: loaded.demo }),
+    target,
+    logs: Object.freeze(logs),
+    signatures: c.signatures,
+    windowMinutes: o.values.windowMinutes ?? c.windowMinutes,
+    redact: createRedactor({ patterns: c.redact.patterns, secretValues: secretValues(t, target.env, input.env) }),
+    baseEnv,
+    commandEnv: Object.freeze({ ...baseEnv, ...target.env }),
+    overrides: Object.freeze([...o.notes]),
+    overrideValues: Object.freeze({ ...o.values }),
+    chaos: c.chaos,
+    gate: c.gate,
+    templates: Object.freeze({ target: t, logs: c.logs }),
+    expandCommand: (cmd: CommandLine) => expandCommand(cmd, v),
+  });
+}
+
+/** The window of signature counts ending at `nowMs`. */
+export function windowBounds(bound: Pick<RunBinding, 'windowMinutes'>, nowMs: number): { startMs: number; endMs: number; minutes: number } {
+  return { startMs: nowMs - bound.windowMinutes * 60_000, endMs: nowMs, minutes: bound.windowMinutes };
+}
+
+/** Flags every profile-reading command may take. */
+export interface TargetFlags {
+  config?: string;
+  demo?: boolean;
+  port?: number;
+  home?: string;
+  windowMinutes?: number;
+  commandTimeoutMs?: number;
+}
+
+/** Loads the selected profile and binds it with HUNT_* and the flags: what collect and staging-chaos do. */
+export async function bindFromFlags(flags: TargetFlags, ctx: { cwd: string; env: NodeJS.ProcessEnv }): Promise<RunBinding> {
+  const loaded = await loadConfig({ config: flags.config, demo: flags.demo, cwd: ctx.cwd, env: ctx.env });
+  const { port, home, windowMinutes, commandTimeoutMs } = flags;
+  return bindRun(loaded, { env: ctx.env, overrides: runOverrides(ctx.env, { port, home, windowMinutes, commandTimeoutMs }, ctx.cwd) });
+}
