@@ -1,7 +1,9 @@
 /** `hunt staging-chaos`: flags -> runChaos -> render step -> one line per scenario (or one JSON object). */
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { bindFromFlags } from '../../config/bind.js';
+import { promises as fsp } from 'node:fs';
+import { bindFromFlags, type RunBinding } from '../../config/bind.js';
+import { lockDir, LOCK_FILE } from '../../runtime/lock.js';
 import { computeVerdict, verdictExitCode } from '../../core/verdict.js';
 import { createProgress } from '../../runtime/progress.js';
 import type { RunContext } from '../types.js';
@@ -29,6 +31,24 @@ export async function run(opts: StagingChaosOptions, ctx: RunContext): Promise<n
     throw new UsageError(`--run-id: ${runId} may only hold letters, digits, _ . -`, { hint: 'it names sandbox directories' });
   const outDir = path.resolve(ctx.cwd, required(opts.outDir, '--out-dir'));
   const bound = await bindFromFlags({ config: opts.config, demo: opts.demo }, ctx);
+  // One run per out-dir, and a fresh one: a reused out-dir would mix two runs' sandboxes, logs and reports.
+  const lock = await lockDir(outDir, 'staging-chaos');
+  try {
+    await refuseUsedDir(outDir);
+    return await runLocked(opts, ctx, release, runId, outDir, bound);
+  } finally {
+    lock.release();
+  }
+}
+
+async function refuseUsedDir(outDir: string): Promise<void> {
+  const entries = await fsp.readdir(outDir).catch(() => [] as string[]);
+  if (entries.some((e) => e !== LOCK_FILE)) {
+    throw new UsageError(`--out-dir ${outDir} is not empty`, { hint: 'a chaos run writes into an empty or new directory; pick a new --out-dir' });
+  }
+}
+
+async function runLocked(opts: StagingChaosOptions, ctx: RunContext, release: string, runId: string, outDir: string, bound: RunBinding): Promise<number> {
   const { runChaos } = await import('../../chaos/run.js');
   const progress = await createProgress();
   const res = await runChaos(bound, {
