@@ -6,6 +6,7 @@
  */
 import type { Ora } from 'ora';
 import { createProgress, type Progress, type Step, type StepOutcome } from '../runtime/progress.js';
+import { safeProgress } from '../runtime/terminal.js';
 
 export interface GateProgress {
   step(label: string): Step;
@@ -17,7 +18,7 @@ export interface GateProgress {
 }
 
 function subOf(step: (label: string) => Step, info: (l: string) => void, prefix: string): Progress {
-  return { step: (label) => step(`${prefix}: ${label}`), info };
+  return safeProgress({ step: (label) => step(`${prefix}: ${label}`), info });
 }
 
 /** Builds the gate's progress reporter on `stream` (default stderr). */
@@ -27,7 +28,8 @@ export async function createGateProgress(opts: { stream?: NodeJS.WriteStream; qu
   // endless clear loop: such a stream gets plain lines.
   const tty = Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && !process.env.CI && !opts.quiet;
   if (!tty) {
-    const p = await createProgress({ stream, quiet: opts.quiet });
+    // Labels and lines carry target text (argv, output, summaries): terminal-safe before they reach a CI log.
+    const p = safeProgress(await createProgress({ stream, quiet: opts.quiet }));
     return {
       step: (l) => p.step(l),
       info: (l) => p.info(l),
@@ -85,5 +87,6 @@ export async function createGateProgress(opts: { stream?: NodeJS.WriteStream; qu
     stream.write(`${line}\n`);
     spinner?.render();
   };
-  return { step, info, sub: (prefix) => subOf(step, info, prefix), close: () => spinner?.stop() };
+  const safe = safeProgress({ step, info });
+  return { ...safe, sub: (prefix) => subOf(safe.step, safe.info, prefix), close: () => spinner?.stop() };
 }

@@ -5,6 +5,8 @@
  * character so the runner prints it instead of obeying it.
  */
 
+import type { Progress, Step } from './progress.js';
+
 // CSI (ESC [ or the C1 byte 0x9b) with parameters; OSC (ESC ]) up to BEL or ST; DCS/SOS/PM/APC up to ST;
 // then any other two-character escape.
 const ANSI =
@@ -32,4 +34,13 @@ export function terminalText(s: string): string {
     .replace(/\r\n?/g, '\n')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return defuseWorkflowCommands(clean);
+}
+
+/** A progress reporter whose every label, update and info line is made terminal-safe (target text reaches it). */
+export function safeProgress<P extends Progress>(p: P): P {
+  const wrapStep = (s: Step): Step => ({
+    update: (t) => s.update(terminalLine(t)),
+    done: (o, t) => s.done(o, t === undefined ? undefined : terminalLine(t)),
+  });
+  return { ...p, step: (label: string) => wrapStep(p.step(terminalLine(label))), info: (line: string) => p.info(terminalLine(line)) };
 }

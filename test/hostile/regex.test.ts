@@ -35,3 +35,23 @@ describe('regex guard', () => {
     expect(() => createRedactor({ patterns: ['(?=a)(a*)*b'] })).toThrow(ConfigError);
   });
 });
+
+describe('terminal-safe progress', () => {
+  it('labels and texts with escapes and workflow commands reach the stream defused', async () => {
+    const { safeProgress, terminalLine } = await import('../../src/runtime/terminal.js');
+    const lines: string[] = [];
+    const p = safeProgress({
+      step: (l: string) => ({ update: () => {}, done: (_o: string, t?: string) => lines.push(`${l} ${t ?? ''}`) }),
+      info: (l: string) => lines.push(l),
+    });
+    p.info('argv: \u001b[2J\u001b]0;title\u0007run\n::error::pwned\n##[group]x');
+    p.step('::add-mask::x').done('fail', 'exit 1\n::warning::y');
+    for (const l of lines) {
+      expect(l).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      expect(l.split('\n').every((x) => !/^\s*::/.test(x))).toBe(true);
+    }
+    // One line: the command marks no longer start a line, and the escapes (screen clear, OSC title) are gone whole.
+    expect(lines[0]).toBe('argv: run ::error::pwned ##[group]x');
+    expect(terminalLine('::x::y')).toBe(':\u200b:x::y');
+  });
+});

@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { promises as fsp } from 'node:fs';
 import { bindFromFlags, type RunBinding } from '../../config/bind.js';
 import { lockDir, LOCK_FILE } from '../../runtime/lock.js';
+import { safeProgress } from '../../runtime/terminal.js';
 import { computeVerdict, verdictExitCode } from '../../core/verdict.js';
 import { createProgress } from '../../runtime/progress.js';
 import type { RunContext } from '../types.js';
@@ -50,7 +51,8 @@ async function refuseUsedDir(outDir: string): Promise<void> {
 
 async function runLocked(opts: StagingChaosOptions, ctx: RunContext, release: string, runId: string, outDir: string, bound: RunBinding): Promise<number> {
   const { runChaos } = await import('../../chaos/run.js');
-  const progress = await createProgress();
+  // Scenario lines quote the target (argv, summaries): terminal-safe before they reach a CI log.
+  const progress = safeProgress(await createProgress());
   const res = await runChaos(bound, {
     release,
     runId,
