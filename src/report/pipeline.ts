@@ -34,6 +34,8 @@ export interface RenderPipelineOptions {
   stepSummary?: string | undefined;
   /** Internal errors of the calling run: each makes the verdict fail and is persisted in metadata.internalErrors. */
   internalErrors?: string[];
+  /** A file holding just the verdict word (the gate's gate-status.txt), published with the set. */
+  statusOut?: string;
   /** Files this run reads ([flag, path]): an output naming one of them is refused instead of overwriting it. */
   inputs?: Array<[string, string | undefined]>;
 }
@@ -142,6 +144,7 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
     { label: '--md-out', file: opts.mdOut, data: markdown },
   ];
   if (opts.junitOut !== undefined && junit !== undefined) members.push({ label: '--junit-out', file: opts.junitOut, data: junit });
+  if (opts.statusOut !== undefined) members.push({ label: 'status', file: opts.statusOut, data: `${verdict.status}\n` });
   await writeOutputs(members);
   const warnings: string[] = [];
   if (opts.stepSummary && stepMarkdown !== undefined) {

@@ -75,12 +75,10 @@ export async function lockDir(dir: string, command: string, flag = '--out-dir'):
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = readBody(file);
       if (ownerAlive(owner) || attempt > 0) {
-        throw new UsageError(
-          `${flag} ${dir} is in use by another hunt (${owner ? `${owner.command}, pid ${owner.pid} on ${owner.host}, since ${owner.at}` : 'unreadable lock'})`,
-          {
-            hint: `wait for it to finish, or pick another ${flag}; a lock left by a run that no longer runs is taken over (${file})`,
-          },
-        );
+        const who = owner ? `${owner.command}, hunt pid ${owner.pid} on ${owner.host}, since ${owner.at}` : `unreadable lock ${file}`;
+        throw new UsageError(`${flag}: another hunt is still running in ${dir} (${who})`, {
+          hint: `wait for it to finish, or stop it${owner ? ` (kill -INT ${owner.pid})` : ''} first, or pick another ${flag}; a lock whose hunt no longer runs is taken over`,
+        });
       }
       await fsp.unlink(file).catch(() => undefined); // stale: its owner is gone
     }

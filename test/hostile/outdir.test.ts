@@ -26,7 +26,7 @@ describe('out-dir lock', () => {
     ]) {
       const r = await runHunt(sb, args);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`--out-dir ${out} is in use by another hunt \\(release-gate, pid ${process.pid}`));
+      expect(r.stderr).toMatch(new RegExp(`--out-dir: another hunt is still running in ${out} \\(release-gate, hunt pid ${process.pid}`));
     }
     // The holder is gone (a pid that cannot exist): the lock is stale and taken over, and released at the end.
     const lock = await lockDirAfterStale(out);

@@ -42,6 +42,11 @@ async function readReport(outDir: string, why: string[] = []): Promise<HuntRepor
   }
 }
 
+/** Removes the published report set (unlink needs no free space): what an internal error leaves behind is no verdict. */
+async function withdrawReport(outDir: string): Promise<void> {
+  for (const f of [REPORT_FILES.json, REPORT_FILES.md, REPORT_FILES.junit, REPORT_FILES.status]) await fsp.unlink(path.join(outDir, f)).catch(() => undefined);
+}
+
 /** Runs the gate's steps with the demo target (if any) up, and always stopped afterwards. */
 async function execute(gate: GateContext, previous: { state: JournalState; plan: ResumePlan } | null): Promise<void> {
   const stepChecks = new Map<string, Check[]>();
@@ -165,7 +170,18 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
     await execute(gate, previous);
     const report = await readReport(gate.opts.outDir, gate.internalErrors);
     const status = (report.metadata?.gate as { status: 'pass' | 'warn' | 'fail' }).status;
-    await gate.journal.append({ t: 'done', at: new Date().toISOString(), verdict: status, exitCode: verdictExitCode(status, gate.opts.failOn) });
+    if (gate.internalErrors.length && status !== 'fail') {
+      // An error after the report was published (e.g. a full disk while journaling it): the exit code will say
+      // "hunt broke", so no report may stay behind saying otherwise.
+      await withdrawReport(gate.opts.outDir);
+      throw new Error(`internal error after the report was written (${gate.internalErrors.join('; ')}); the report set was withdrawn`);
+    }
+    try {
+      await gate.journal.append({ t: 'done', at: new Date().toISOString(), verdict: status, exitCode: verdictExitCode(status, gate.opts.failOn) });
+    } catch (err) {
+      await withdrawReport(gate.opts.outDir);
+      throw new Error(`cannot record the end of the gate (${(err as Error).message}); the report set was withdrawn`);
+    }
     progress.close();
     return printResult(gate, report, ctx.json, Boolean(resume));
   } finally {
