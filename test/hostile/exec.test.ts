@@ -1,5 +1,9 @@
 /** Hostile command behaviour against runtime/exec.ts: real processes, outcomes asserted, never timings. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isRunning } from '../../src/runtime/signals.js';
 import { runCommand } from '../../src/runtime/exec.js';
 import { createRedactor } from '../../src/runtime/redact.js';
 
@@ -56,6 +60,23 @@ describe('redactor', () => {
         expect(out).not.toContain(b64);
         expect(out).toContain('[REDACTED]');
       }
+    }
+  });
+});
+
+describe('a command that leaves a setsid daemon behind', () => {
+  it('with reapDetached, the daemon is ended once the command is over (it carries the command token)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hunt-reap-'));
+    const pidFile = path.join(dir, 'daemon.pid');
+    try {
+      const script = `setsid sh -c 'echo $$ > "${pidFile}.tmp"; mv "${pidFile}.tmp" "${pidFile}"; exec sleep 300' </dev/null >/dev/null 2>&1 & while [ ! -s "${pidFile}" ]; do sleep 0.05; done; echo started`;
+      const r = await runCommand(['sh', '-c', script], { timeoutMs: 60_000, reapDetached: true });
+      expect(r.stdout).toBe('started');
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(r.reaped).toContain(pid);
+      expect(isRunning(pid)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
