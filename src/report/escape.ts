@@ -5,7 +5,7 @@
  * span, a fenced block, an HTML <summary>).
  */
 
-import { stripAnsi } from '../runtime/terminal.js';
+import { stripAnsi } from '../runtime/safe-text.js';
 
 /** Characters that are backslash-escaped in inline text (all ASCII punctuation, so `\x` is a valid escape). */
 const INLINE_SPECIAL = /[\\`*_[\]<>|~&#@!$]/g;

@@ -14,6 +14,8 @@ import type { GateVerdict, HuntReportV1, Severity } from '../core/report-types.j
 import { computeVerdict, recordedInternalErrors, verdictExitCode } from '../core/verdict.js';
 import { capMarkdown, MARKDOWN_MAX_BYTES } from './cap.js';
 import { COMPACT_TEMPLATE, loadTemplates, MAIN_TEMPLATE, renderMarkdown } from './markdown.js';
+import { githubAnnotations } from './annotations.js';
+import { fitComment } from './comment.js';
 import { renderJunit } from './junit.js';
 import { validateReport } from './validate.js';
 import { buildView } from './view-model.js';
@@ -38,13 +40,19 @@ export interface RenderPipelineOptions {
   statusOut?: string;
   /** Files this run reads ([flag, path]): an output naming one of them is refused instead of overwriting it. */
   inputs?: Array<[string, string | undefined]>;
+  /** A section appended to the Markdown report, built from the final report (e.g. the release trend of --history). */
+  appendix?: (report: HuntReportV1, verdict: GateVerdict) => string;
+  /** Also write the Markdown for a PR comment here: kept under GitHub's comment size limit (comment.ts). */
+  commentOut?: string;
+  /** GitHub Actions annotations for the verdict's reasons on stderr (default: when GITHUB_ACTIONS is `true`). */
+  annotations?: boolean;
 }
 
 export interface RenderPipelineResult {
   report: HuntReportV1;
   verdict: GateVerdict;
   exitCode: number;
-  paths: { json: string; md: string; junit?: string };
+  paths: { json: string; md: string; junit?: string; comment?: string };
   /** Non-fatal problems (e.g. the step summary could not be appended). */
   warnings: string[];
 }
@@ -111,6 +119,7 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
       ['--json-out', opts.jsonOut],
       ['--md-out', opts.mdOut],
       ['--junit-out', opts.junitOut],
+      ['--comment-out', opts.commentOut],
     ],
     opts.inputs ?? [],
   );
@@ -131,7 +140,8 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
 
   const templates = await loadTemplates(opts.templateDir);
   const view = buildView(report, verdict);
-  const markdown = capMarkdown(renderMarkdown(view, templates, MAIN_TEMPLATE), MARKDOWN_MAX_BYTES);
+  const body = renderMarkdown(view, templates, MAIN_TEMPLATE);
+  const markdown = capMarkdown(opts.appendix ? `${body.trimEnd()}\n\n${opts.appendix(report, verdict).trimEnd()}\n` : body, MARKDOWN_MAX_BYTES);
   const junit = opts.junitOut !== undefined ? renderJunit(report, verdict) : undefined;
   let stepMarkdown: string | undefined;
   if (opts.stepSummary) {
@@ -144,6 +154,9 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
     { label: '--md-out', file: opts.mdOut, data: markdown },
   ];
   if (opts.junitOut !== undefined && junit !== undefined) members.push({ label: '--junit-out', file: opts.junitOut, data: junit });
+  if (opts.commentOut !== undefined) {
+    members.push({ label: '--comment-out', file: opts.commentOut, data: fitComment(markdown, () => renderMarkdown(view, templates, COMPACT_TEMPLATE)) });
+  }
   if (opts.statusOut !== undefined) members.push({ label: 'status', file: opts.statusOut, data: `${verdict.status}\n` });
   await writeOutputs(members);
   const warnings: string[] = [];
@@ -154,11 +167,20 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
       warnings.push(`GITHUB_STEP_SUMMARY ${opts.stepSummary}: could not append the summary (${(err as Error).message})`);
     }
   }
+  if (opts.annotations ?? process.env.GITHUB_ACTIONS === 'true') {
+    const where = opts.stepSummary ? `the step summary and ${opts.mdOut}` : opts.mdOut;
+    for (const line of githubAnnotations(report, verdict, where)) process.stderr.write(`${line}\n`);
+  }
   return {
     report,
     verdict,
-    exitCode: verdictExitCode(verdict.status, opts.failOn ?? 'fail'),
-    paths: { json: opts.jsonOut, md: opts.mdOut, ...(opts.junitOut !== undefined ? { junit: opts.junitOut } : {}) },
+    exitCode: verdictExitCode(verdict, opts.failOn ?? 'fail'),
+    paths: {
+      json: opts.jsonOut,
+      md: opts.mdOut,
+      ...(opts.junitOut !== undefined ? { junit: opts.junitOut } : {}),
+      ...(opts.commentOut !== undefined ? { comment: opts.commentOut } : {}),
+    },
     warnings,
   };
 }

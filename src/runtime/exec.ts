@@ -13,7 +13,7 @@ import { killGroup } from './signals.js';
 
 /** The environment variable whose random value marks every process one reaping command started. */
 export const EXEC_TOKEN_ENV = 'HUNT_EXEC_TOKEN';
-import { stripAnsi } from './terminal.js';
+import { stripAnsi } from './safe-text.js';
 
 /** A command: a string runs through the shell (like the bash scripts it replaces), an array runs directly. */
 export type CommandLine = string | string[];

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsc, promises as fsp, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from './mkdirp.js';
 
 export { lineColumn, parseJsonText, readJsonFile, readTextFile } from './read.js';
 
@@ -64,7 +65,7 @@ async function sweepStaleTemps(dir: string, base: string): Promise<void> {
 /** Writes `data` to a fresh temp file beside `file` and returns the temp path (not yet published). */
 async function writeTemp(file: string, data: string | Uint8Array): Promise<string> {
   const dir = path.dirname(file);
-  await fsp.mkdir(dir, { recursive: true });
+  await makeDirs(dir);
   await sweepStaleTemps(dir, path.basename(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
   const handle = await fsp.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o666);
@@ -162,7 +163,7 @@ export async function writeFileSet(members: SetMember[]): Promise<void> {
 
 /** Appends one line and fsyncs it before returning (journals: the record must be durable before the step acts). */
 export async function appendLineDurable(file: string, line: string): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await makeDirs(path.dirname(file));
   // O_NOFOLLOW: a symlink planted at the journal's path must not redirect hunt's appends elsewhere.
   const handle = await fsp.open(file, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o666);
   try {
@@ -175,13 +176,13 @@ export async function appendLineDurable(file: string, line: string): Promise<voi
 
 /** Creates a directory (and parents). */
 export async function ensureDir(dir: string): Promise<void> {
-  await fsp.mkdir(dir, { recursive: true });
+  await makeDirs(dir);
 }
 
 /** Copies a file (used to take target logs out of a sandbox); returns false when the source is missing. */
 export async function copyFileIfExists(from: string, to: string): Promise<boolean> {
   try {
-    await fsp.mkdir(path.dirname(to), { recursive: true });
+    await makeDirs(path.dirname(to));
     await fsp.copyFile(from, to);
     return true;
   } catch (err) {

@@ -8,6 +8,7 @@ import { constants as fsc, promises as fsp, readFileSync, unlinkSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { makeDirs } from './mkdirp.js';
 
 /** The lock file's name inside the out-dir (ignored by "is the out-dir empty" checks). */
 export const LOCK_FILE = '.hunt.lock';
@@ -45,7 +46,7 @@ function readBody(file: string): LockBody | null {
 
 /** Takes the lock of `dir` (creating the directory) for `command`; UsageError (exit 2) when another run holds it. */
 export async function lockDir(dir: string, command: string, flag = '--out-dir'): Promise<DirLock> {
-  await fsp.mkdir(dir, { recursive: true });
+  await makeDirs(dir);
   const file = path.join(dir, LOCK_FILE);
   const body: LockBody = { pid: process.pid, host: os.hostname(), command, at: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -1,46 +1,83 @@
 /**
- * Making target-controlled text safe for a terminal or a CI log. ANSI sequences are removed whole (dropping
- * only ESC would leave `[31m` behind); other control characters are shown as \uXXXX; a line that would start a
- * GitHub Actions workflow command (`::error::`, `::add-mask::`, the old `##[group]`) is defused with an invisible
- * character so the runner prints it instead of obeying it.
+ * Terminal rules in one place: is this CI, may we colour, may we animate. Colour goes only through a chalk
+ * instance built here (also the spinner's frames and symbols), so NO_COLOR / FORCE_COLOR hold everywhere;
+ * ora's and log-symbols' own colour detection looks at stdout and misses NO_COLOR on a terminal.
  */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Options as OraOptions } from 'ora';
 
-import type { Progress, Step } from './progress.js';
+export type Outcome = 'pass' | 'warn' | 'fail' | 'skip';
 
-// CSI (ESC [ or the C1 byte 0x9b) with parameters; OSC (ESC ]) up to BEL or ST; DCS/SOS/PM/APC up to ST;
-// then any other two-character escape.
-const ANSI =
-  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|(?:\u001b[PX^_]|[\u0090\u0098\u009e\u009f])[^\u001b\u009c]*(?:\u001b\\|\u009c)?|\u001b[ -~]?/g;
-
-/** Removes ANSI escape sequences whole (colours, cursor moves, OSC titles and hyperlinks). */
-export function stripAnsi(s: string): string {
-  return s.replace(ANSI, '');
+/** The usual CI rule: `CI` is set and is not `false` (or `0`, or empty). */
+export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.CI?.trim().toLowerCase();
+  return v !== undefined && v !== '' && v !== 'false' && v !== '0';
 }
 
-/** Defuses GitHub Actions workflow commands at line starts (a zero-width space between the two marks). */
-export function defuseWorkflowCommands(s: string): string {
-  return s.replace(/^([ \t]*):(?=:)/gm, '$1:\u200b').replace(/^([ \t]*)#(?=#\[)/gm, '$1#\u200b');
+/**
+ * Colour level 0-3 for `stream`: FORCE_COLOR wins (0/false off, empty/true basic, 1-3), then NO_COLOR (set and
+ * non-empty: off), then the terminal's own depth; never colour into a pipe or file unless forced.
+ */
+export function colorLevel(stream: { isTTY?: boolean; getColorDepth?: (env?: object) => number }, env: NodeJS.ProcessEnv = process.env): 0 | 1 | 2 | 3 {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '' || force === 'true') return 1;
+    if (force === 'false') return 0;
+    const n = Number.parseInt(force, 10);
+    return Number.isFinite(n) ? (Math.max(0, Math.min(3, n)) as 0 | 1 | 2 | 3) : 1;
+  }
+  if (env.NO_COLOR) return 0;
+  if (!stream.isTTY || typeof stream.getColorDepth !== 'function') return 0;
+  // Node's depth also reads any `CI` variable as CI (2 colours): hide one that isCI() says is not CI.
+  const depth = stream.getColorDepth(isCI(env) ? env : Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'CI')));
+  return depth >= 24 ? 3 : depth >= 8 ? 2 : depth >= 4 ? 1 : 0;
 }
 
-/** Text from a target (argv, output, a file's content) made safe for one terminal or CI log line. */
-export function terminalLine(s: string): string {
-  const flat = stripAnsi(s).replace(/\r\n?|\n|[\u2028\u2029\u0085]/g, ' ');
-  return defuseWorkflowCommands(flat.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+/** A chalk instance for `stream` under the rules of colorLevel. */
+export function paintFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  return new Chalk({ level: colorLevel(stream, env) });
 }
 
-/** Multi-line text from a target made safe for a terminal or CI log: lines kept, controls and commands defused. */
-export function terminalText(s: string): string {
-  const clean = stripAnsi(s)
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return defuseWorkflowCommands(clean);
+/** Whether progress may animate on `stream`: a real (not dumb) terminal with a size, outside CI. */
+export function canAnimate(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  // A pty without a size (columns 0, e.g. under `script`) sends ora's line arithmetic into an endless clear loop.
+  return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && env.TERM !== 'dumb' && !isCI(env);
 }
 
-/** A progress reporter whose every label, update and info line is made terminal-safe (target text reaches it). */
-export function safeProgress<P extends Progress>(p: P): P {
-  const wrapStep = (s: Step): Step => ({
-    update: (t) => s.update(terminalLine(t)),
-    done: (o, t) => s.done(o, t === undefined ? undefined : terminalLine(t)),
-  });
-  return { ...p, step: (label: string) => wrapStep(p.step(terminalLine(label))), info: (line: string) => p.info(terminalLine(line)) };
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/**
+ * ora options whose frames are coloured by `paint` (ora's own colouring off). Enabled explicitly: canAnimate has
+ * decided, and ora's own check treats any `CI` variable, even CI=false, as CI.
+ */
+export function spinnerOptions(stream: NodeJS.WriteStream, paint: ChalkInstance, text?: string): OraOptions {
+  return { stream, text, color: false, isEnabled: true, spinner: { interval: 80, frames: FRAMES.map((f) => paint.cyan(f)) } };
+}
+
+/** The persisted symbol of a finished step on a terminal. */
+export function outcomeSymbol(outcome: Outcome, paint: ChalkInstance): string {
+  switch (outcome) {
+    case 'pass':
+      return paint.green('✔');
+    case 'warn':
+      return paint.yellow('⚠');
+    case 'fail':
+      return paint.red('✖');
+    default:
+      return paint.blue('ℹ');
+  }
+}
+
+/** The bracketed mark of a finished step in plain (CI, pipe) output. */
+export function outcomeMark(outcome: Outcome, paint: ChalkInstance): string {
+  switch (outcome) {
+    case 'pass':
+      return paint.green('ok  ');
+    case 'warn':
+      return paint.yellow('WARN');
+    case 'fail':
+      return paint.red('FAIL');
+    default:
+      return paint.dim('skip');
+  }
 }

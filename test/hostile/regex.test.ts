@@ -38,7 +38,7 @@ describe('regex guard', () => {
 
 describe('terminal-safe progress', () => {
   it('labels and texts with escapes and workflow commands reach the stream defused', async () => {
-    const { safeProgress, terminalLine } = await import('../../src/runtime/terminal.js');
+    const { safeProgress, terminalLine } = await import('../../src/runtime/safe-text.js');
     const lines: string[] = [];
     const p = safeProgress({
       step: (l: string) => ({ update: () => {}, done: (_o: string, t?: string) => lines.push(`${l} ${t ?? ''}`) }),

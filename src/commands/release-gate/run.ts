@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { promises as fsp, realpathSync } from 'node:fs';
 import { HuntError, UsageError } from '../../errors.js';
-import type { Check, HuntReportV1 } from '../../core/report-types.js';
+import type { Check, GateVerdict, HuntReportV1 } from '../../core/report-types.js';
 import { verdictExitCode } from '../../core/verdict.js';
 import { onTeardown } from '../../runtime/teardown.js';
 import { buildSteps, stepInfos } from '../../gate/catalogue.js';
@@ -24,6 +24,7 @@ import { commandText } from '../../runtime/exec.js';
 import { lockDir, type DirLock } from '../../runtime/lock.js';
 import type { RunContext } from '../types.js';
 import { gateRequest, resumeFlags } from './options.js';
+import { prepareOutDir } from '../out-dir.js';
 import type { ReleaseGateOptions } from './spec.js';
 import { bindRun } from '../../config/bind.js';
 import { loadConfig } from '../../config/load.js';
@@ -161,6 +162,12 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
       await gate.journal.append({ t: 'resume', at: new Date().toISOString(), pid: process.pid });
     } else {
       const req = gateRequest(opts, ctx.cwd, utcStamp(Date.now()));
+      await prepareOutDir('--out-dir', req.outDir);
+      if (req.history && !(await fsp.stat(req.history).catch(() => null))?.isDirectory()) {
+        throw new UsageError(`--history: ${req.history} is not a directory`, {
+          hint: "give the directory that holds earlier releases' hunt-report.json files",
+        });
+      }
       lock = await lockDir(req.outDir, 'release-gate');
       const s = await newSession(req, await bindGate(req, opts, ctx), ctx.cwd, progress);
       gate = s.gate;
@@ -169,7 +176,8 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
     }
     await execute(gate, previous);
     const report = await readReport(gate.opts.outDir, gate.internalErrors);
-    const status = (report.metadata?.gate as { status: 'pass' | 'warn' | 'fail' }).status;
+    const verdict = report.metadata?.gate as GateVerdict;
+    const status = verdict.status;
     if (gate.internalErrors.length && status !== 'fail') {
       // An error after the report was published (e.g. a full disk while journaling it): the exit code will say
       // "hunt broke", so no report may stay behind saying otherwise.
@@ -177,7 +185,7 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
       throw new Error(`internal error after the report was written (${gate.internalErrors.join('; ')}); the report set was withdrawn`);
     }
     try {
-      await gate.journal.append({ t: 'done', at: new Date().toISOString(), verdict: status, exitCode: verdictExitCode(status, gate.opts.failOn) });
+      await gate.journal.append({ t: 'done', at: new Date().toISOString(), verdict: status, exitCode: verdictExitCode(verdict, gate.opts.failOn) });
     } catch (err) {
       await withdrawReport(gate.opts.outDir);
       throw new Error(`cannot record the end of the gate (${(err as Error).message}); the report set was withdrawn`);
