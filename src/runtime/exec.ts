@@ -7,8 +7,14 @@ import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Redactor } from './redact.js';
 import { noRedaction } from './redact.js';
+import { randomBytes } from 'node:crypto';
+import { killByEnv } from './envscan.js';
 import { killGroup } from './signals.js';
 import { runAsIdentity } from './users.js';
+
+/** The environment variable whose random value marks every process one reaping command started. */
+export const EXEC_TOKEN_ENV = 'HUNT_EXEC_TOKEN';
+import { stripAnsi } from './safe-text.js';
 
 /** A command: a string runs through the shell (like the bash scripts it replaces), an array runs directly. */
 export type CommandLine = string | string[];
@@ -29,6 +35,12 @@ export interface ExecOptions {
   onSpawn?: (pid: number) => void;
   /** target.user: run as this user when hunt is root (see users.ts). */
   user?: string | null;
+  /**
+   * End, once the command is over, every process it left behind, also those that left its process group with
+   * setsid: they carry a random token in their environment, inherited from the command (proof they are its).
+   * For commands that must not leave anything running (a version or status command); never for a start command.
+   */
+  reapDetached?: boolean;
 }
 
 export interface ExecResult {
@@ -42,6 +54,8 @@ export interface ExecResult {
   /** Spawn failure (e.g. binary not found); the command never ran. */
   spawnError?: string;
   pid?: number;
+  /** With reapDetached: pids of processes the command left behind that were ended afterwards. */
+  reaped?: number[];
 }
 
 /** Renders a command line for reports. */
@@ -61,11 +75,12 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
   const started = performance.now();
   const [file, args, shell] = Array.isArray(cmd) ? [cmd[0], cmd.slice(1), false] : [cmd, [], true];
   const as = runAsIdentity(opts.user);
+  const token = opts.reapDetached ? `${EXEC_TOKEN_ENV}=${randomBytes(16).toString('hex')}` : undefined;
   const child = execa(file, args, {
     ...(as ? { uid: as.uid, gid: as.gid } : {}),
     shell,
     cwd: opts.cwd,
-    env: opts.env,
+    env: token ? { ...(opts.env ?? {}), [EXEC_TOKEN_ENV]: token.slice(EXEC_TOKEN_ENV.length + 1) } : opts.env,
     extendEnv: opts.extendEnv ?? true,
     reject: false,
     detached: true, // own process group: timeouts kill helpers too
@@ -77,22 +92,33 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
   });
   if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   let timedOut = false;
+  // The command has ended once its process exited, even while a helper it left keeps the pipes open: a timer
+  // firing after that still ends the group (nothing may outlive the command) but is no timeout of the command.
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
   const timer = setTimeout(() => {
-    timedOut = true;
+    if (!exited) timedOut = true;
     if (child.pid) void killGroup(child.pid, opts.killGraceMs ?? 1500);
   }, opts.timeoutMs);
   const res = await child;
   clearTimeout(timer);
+  const reaped = token ? (await killByEnv(token, opts.killGraceMs ?? 1500)).signalled : undefined;
   const spawnFailed = res.failed && res.exitCode === undefined && !res.signal && !timedOut;
   return {
-    command: commandText(cmd),
+    command: redact(commandText(cmd)),
     exitCode: res.exitCode ?? null,
     signal: res.signal ?? null,
     durationMs: Math.round(performance.now() - started),
     timedOut,
-    stdout: redact(tail(String(res.stdout ?? ''), max)),
-    stderr: redact(tail(String(res.stderr ?? ''), max)),
+    // ANSI sequences out first (a colour code inside a secret would hide it from the redactor, and half a
+    // sequence is garbage in every report), then redact the whole output, then cut: a secret straddling the cut
+    // would otherwise leak its tail.
+    stdout: tail(redact(stripAnsi(String(res.stdout ?? ''))), max),
+    stderr: tail(redact(stripAnsi(String(res.stderr ?? ''))), max),
     spawnError: spawnFailed ? redact(res.shortMessage ?? res.message ?? 'failed to start') : undefined,
     pid: child.pid,
+    ...(reaped?.length ? { reaped } : {}),
   };
 }
