@@ -186,6 +186,11 @@ describe('target.user', () => {
   it('an unknown user is a config error when the run is bound, naming the fix', () => {
     const l = loaded((c) => Object.assign(c.target, { user: 'no-such-user-hunt-e2e' }));
     expect(() => bindRun(l, { env: {} })).toThrow(/target\.user: no user "no-such-user-hunt-e2e" on this machine/);
-    expect(bindRun(loaded((c) => Object.assign(c.target, { user: '0' })), { env: {} }).target.user).toBe('0');
+    expect(
+      bindRun(
+        loaded((c) => Object.assign(c.target, { user: '0' })),
+        { env: {} },
+      ).target.user,
+    ).toBe('0');
   });
 });
