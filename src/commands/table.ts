@@ -7,6 +7,16 @@ import { renderReportSpec } from './render-report/spec.js';
 import { validateSpec } from './validate/spec.js';
 import { schemaSpec } from './schema/spec.js';
 import { initSpec } from './init/spec.js';
+import { reclaimSpec } from './reclaim/spec.js';
 
 // Each row is typed with its own options; the table only needs what every row shares.
-export const commandTable: CommandSpec<never>[] = [collectSpec, releaseGateSpec, stagingChaosSpec, renderReportSpec, validateSpec, schemaSpec, initSpec];
+export const commandTable: CommandSpec<never>[] = [
+  collectSpec,
+  releaseGateSpec,
+  stagingChaosSpec,
+  reclaimSpec,
+  renderReportSpec,
+  validateSpec,
+  schemaSpec,
+  initSpec,
+];
