@@ -54,6 +54,7 @@ function context(
     clock: realClock,
     cwd,
     internalErrors: [],
+    invocations: [],
   };
 }
 

@@ -101,11 +101,17 @@ export function laneArgv(argv: string[], o: { cgroupDir: string | null; holder: 
   if (!o.cgroupDir && !o.holder) return argv;
   const script = [
     'cg=$1; h=$2; root=$3; wd=$4; shift 4',
+    // the target's PATH may be stripped (missing-env): the wrapper's own tools come from a fixed PATH, the target's is restored
+    'if [ "${PATH+x}" = x ]; then p=$PATH; hp=1; else hp=; fi',
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     'if [ -n "$cg" ]; then echo $$ > "$cg/cgroup.procs" || { echo "hunt-lane: cannot join the lane cgroup $cg" >&2; exit 125; }; fi',
     'if [ -n "$h" ]; then',
     `  tr '\\000' '\\n' < /proc/$h/environ 2>/dev/null | grep -qxF "${HOLDER_ENV}=$root" || { echo "hunt-lane: the lane namespace (holder pid $h) is gone" >&2; exit 125; }`,
-    '  exec nsenter -t "$h" -m -W "$wd" -- "$@"',
+    '  n=$(command -v nsenter) || { echo "hunt-lane: nsenter not found" >&2; exit 125; }',
+    '  if [ -n "$hp" ]; then PATH=$p; else unset PATH; fi',
+    '  exec "$n" -t "$h" -m -W "$wd" -- "$@"',
     'fi',
+    'if [ -n "$hp" ]; then PATH=$p; else unset PATH; fi',
     'exec "$@"',
   ].join('\n');
   return ['/bin/sh', '-c', script, 'hunt-lane', o.cgroupDir ?? '', o.holder ? String(o.holder.pid) : '', o.holder?.root ?? '', o.cwd, ...argv];

@@ -70,6 +70,7 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
         internalErrors: internalErrors(gate, checks),
         target: { name: bound.target.name, port: bound.target.port, home: bound.target.home },
         windowMinutes: bound.windowMinutes,
+        invocations: gate.invocations,
       });
       await writeJsonAtomic(path.join(out, REPORT_FILES.input), input);
       const res = await renderPipeline(input, {
