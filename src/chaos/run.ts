@@ -56,16 +56,18 @@ function needsUpstream(bound: RunBinding): boolean {
 }
 
 /** Reserves the scenario ports (and one for a calibration start): held until each lane hands its port to its target. */
-async function reserve(names: readonly string[], bound: RunBinding, basePort: number | undefined, exclude: number[]): Promise<PortReservation[]> {
+async function reserve(names: readonly string[], bound: RunBinding, fixed: number[] | undefined, exclude: number[]): Promise<PortReservation[]> {
   try {
-    const fixed = basePort !== undefined ? basePorts(basePort, names.length, bound.target.port) : undefined;
     const scenarioPorts = await reservePorts(names.length, { fixed, exclude, host: bound.target.host });
-    const spare = await reservePorts(1, { exclude: [...exclude, ...scenarioPorts.map((r) => r.port)], host: bound.target.host });
+    const spare = await reservePorts(1, { exclude: [...exclude, ...scenarioPorts.map((r) => r.port)], host: bound.target.host }).catch(async (err) => {
+      for (const r of scenarioPorts) await r.release();
+      throw err;
+    });
     return [...scenarioPorts, ...spare];
   } catch (err) {
     if (err instanceof HuntError) throw err;
     throw new EnvironmentError(`cannot reserve ports for the lanes: ${errorMessage(err)}`, {
-      hint: basePort !== undefined ? 'pick another --base-port, or omit it' : 'free some ports, or retry',
+      hint: fixed ? 'pick another --base-port, or omit it' : 'free some ports, or retry',
     });
   }
 }
@@ -77,6 +79,7 @@ export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promis
   const names = selectScenarios(opts.scenarios, bound.chaos.scenarios);
   const concurrency = checkConcurrency(opts.concurrency ?? bound.chaos.concurrency);
   checkProfileForLane({ target: bound.templates.target, chaos: bound.chaos }, bound.profile.file);
+  const fixed = opts.basePort !== undefined ? basePorts(opts.basePort, names.length, bound.target.port) : undefined;
   const containment = await detectContainment(bound.baseEnv);
   const parent = sandboxParent();
   assertSeparate(parent, bound.target.home);
@@ -96,7 +99,15 @@ export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promis
     stub = await startUpstreamStub();
     unregisterStub = onTeardown(() => stub?.close());
   }
-  const reservations = await reserve(names, bound, opts.basePort, [bound.target.port, ...(stub ? [stub.port] : [])]);
+  let reservations: PortReservation[];
+  try {
+    reservations = await reserve(names, bound, fixed, [bound.target.port, ...(stub ? [stub.port] : [])]);
+  } catch (err) {
+    await stub?.close(); // a listening stub would keep hunt alive after the error
+    unregisterStub();
+    unregisterSweep();
+    throw err;
+  }
   const unregisterPorts = onTeardown(async () => void (await Promise.all(reservations.map((r) => r.release()))));
   const ports = reservations.slice(0, names.length).map((r) => r.port);
   const configArg = bound.profile.demo ? '--demo' : `--config ${bound.profile.file}`;

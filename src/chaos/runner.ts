@@ -5,6 +5,7 @@
  * is derived from findings only: an error in hunt is a failed check (fail closed), never a pass.
  */
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { RunBinding } from '../config/bind.js';
 import type { ScenarioName } from '../config/schema.js';
 import type { Check, Classification } from '../core/report-types.js';
@@ -83,6 +84,7 @@ export async function runScenario(def: ScenarioDef, port: PortReservation, s: Ru
   let pre: AuditBefore | null = null;
   const meta: Record<string, unknown> = { scenario: def.name, port: port.port };
   try {
+    const setupAt = performance.now();
     sandbox = await createSandbox({ bound: s.bound, runId: s.runId, scenario: def.name, port: port.port, parent: s.sandboxParent });
     meta.sandbox = sandbox.root;
     const enclosure = await openEnclosure({ sandbox, containment: s.containment, bound: s.bound, cwd: s.cwd, parent: s.sandboxParent });
@@ -97,6 +99,7 @@ export async function runScenario(def: ScenarioDef, port: PortReservation, s: Ru
     const l = lane;
     if (s.containment.level === 'audit-only') pre = await auditBefore(l, { bound: s.bound, cwd: s.cwd, ignore: s.ignore, watch: watchWrites(() => l.pids()) });
     await port.handoff(); // the reservation held the port until now: from here it is the lane's to bind
+    rec.timing('lane_setup', performance.now() - setupAt);
     try {
       await def.run({ name: def.name, cfg: s.bound.chaos, lane, rec });
     } catch (err) {
@@ -107,7 +110,9 @@ export async function runScenario(def: ScenarioDef, port: PortReservation, s: Ru
       const why = await lane.enclosureFailure(t);
       if (why) rec.fail('setup', `${t.label} could not be started inside the lane: ${why}`);
     }
+    const auditAt = performance.now();
     await auditAfter(lane, rec, meta, { pre, others: [...s.lanes.entries()].filter(([n]) => n !== def.name).map(([, x]) => x) });
+    rec.timing('lane_audit', performance.now() - auditAt);
     meta.targetPids = lane.seenPids();
     for (const t of lane.targets) {
       for (const [from, suffix] of [
