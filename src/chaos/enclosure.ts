@@ -83,6 +83,7 @@ export async function openEnclosure(o: { sandbox: Sandbox; containment: Containm
     for (const ov of planned.plan.overlays) for (const d of [ov.upper, ov.work]) await ensureDir(d);
     for (const p of planned.plan.privates) {
       await ensureDir(p.source);
+      await fsp.chmod(p.source, 0o1777); // a /tmp: writable by a target running as another user (target.user)
       const own = new Set<string>();
       for (const e of p.expose) {
         const rel = path.relative(p.target, e.path);

@@ -6,12 +6,14 @@
  * sleeps; it lives in the lane's cgroup, so ending the cgroup ends the namespace.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, promises as fsp } from 'node:fs';
+import { closeSync, constants as fsc, openSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCommand } from './exec.js';
 
 export const HOLDER_ENV = 'HUNT_LANE_HOLDER';
+/** Where the lane wrapper finds its own tools (cgroup join, nsenter), whatever the target's PATH is. */
+const WRAPPER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const READY = 'hunt-lane-ready';
 
 /** Pure: single-quotes a word for sh. */
@@ -77,8 +79,16 @@ exit 0`;
     const res = await runCommand(['unshare', '-m', '--propagation', 'private', '/bin/sh', '-c', script], { timeoutMs: 10_000 });
     if (res.spawnError) return { ok: false, reason: `unshare is not available (${res.spawnError})` };
     if (res.exitCode !== 0) return { ok: false, reason: `unshare -m failed (exit ${res.exitCode}: ${res.stderr.trim().slice(0, 200) || 'no message'})` };
-    const ns = await runCommand(['nsenter', '--version'], { timeoutMs: 10_000 });
-    if (ns.spawnError || ns.exitCode !== 0) return { ok: false, reason: `nsenter is not available (${ns.spawnError ?? `exit ${ns.exitCode}`})` };
+    // the lane wrapper looks nsenter up in this PATH (the target's own PATH may be stripped)
+    const found = await Promise.all(
+      WRAPPER_PATH.split(':').map((d) =>
+        fsp.access(path.join(d, 'nsenter'), fsc.X_OK).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (!found.includes(true)) return { ok: false, reason: `nsenter is not installed (looked in ${WRAPPER_PATH})` };
     return { ok: true, overlay: res.stdout.includes('overlay') };
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
@@ -103,7 +113,7 @@ export function laneArgv(argv: string[], o: { cgroupDir: string | null; holder: 
     'cg=$1; h=$2; root=$3; wd=$4; shift 4',
     // the target's PATH may be stripped (missing-env): the wrapper's own tools come from a fixed PATH, the target's is restored
     'if [ "${PATH+x}" = x ]; then p=$PATH; hp=1; else hp=; fi',
-    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    `PATH=${WRAPPER_PATH}`,
     'if [ -n "$cg" ]; then echo $$ > "$cg/cgroup.procs" || { echo "hunt-lane: cannot join the lane cgroup $cg" >&2; exit 125; }; fi',
     'if [ -n "$h" ]; then',
     `  tr '\\000' '\\n' < /proc/$h/environ 2>/dev/null | grep -qxF "${HOLDER_ENV}=$root" || { echo "hunt-lane: the lane namespace (holder pid $h) is gone" >&2; exit 125; }`,

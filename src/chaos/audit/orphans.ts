@@ -11,6 +11,7 @@ import { listProcesses } from '../../runtime/proctable.js';
 import { sendSignal } from '../../runtime/signals.js';
 import { scanListeners, type Listener } from '../../probes/listeners.js';
 import { processesWithEnv } from '../../runtime/envscan.js';
+import { isPortOpen } from '../../runtime/ports.js';
 import { liveRegistered, readRegistry } from '../../runtime/registry.js';
 import type { Lane } from '../lane.js';
 import { SANDBOX_ENV } from '../sandbox.js';
@@ -68,7 +69,9 @@ export async function auditOrphans(lane: Lane, opts: { excludePids?: number[] } 
   const still = await waitGone(survivors, 1000);
   for (const t of lane.targets) await t.sup.stop(200); // closes each tracker; nothing should be left to signal
   const mine = new Set([...pids, ...lane.seenPids()]);
-  const foreign = (await scanListeners(lane.port)).listeners.filter((l) => l.pid === null || (!mine.has(l.pid) && l.pid !== process.pid));
+  // owners are looked up (every process's fds) only when something still answers on the port
+  const open = await isPortOpen(lane.port, lane.target.host, 300);
+  const foreign = open ? (await scanListeners(lane.port)).listeners.filter((l) => l.pid === null || (!mine.has(l.pid) && l.pid !== process.pid)) : [];
   return { orphans, survivors: still, foreign };
 }
 
