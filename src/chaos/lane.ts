@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeHealth, type HealthProbe } from '../probes/health.js';
-import { scanListeners, type Listener } from '../probes/listeners.js';
+import { listenerOwnedBy, scanListeners, type Listener } from '../probes/listeners.js';
 import { isPortOpen } from '../runtime/ports.js';
 import type { BoundTarget, RunBinding } from '../config/bind.js';
 import type { Redactor } from '../runtime/redact.js';
@@ -152,6 +152,7 @@ export class Lane {
 
   /** The listeners on the lane port when none of them is the lane's ([] when one is; null when owners cannot be read here). */
   async foreignListeners(): Promise<Listener[] | null> {
+    if (await listenerOwnedBy(this.port, await this.pids())) return []; // the cheap answer: only the lane's own fds are read
     const scan = await scanListeners(this.port);
     if (scan.source === 'unavailable') return null;
     const mine = await this.pids();
