@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
+    // This suite may itself run on GitHub Actions: hunt processes it spawns must not annotate or summarise that job.
+    env: { GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' },
   },
 });

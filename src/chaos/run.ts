@@ -5,7 +5,9 @@
  * enclosure and port); writes report-input.json (lane staging-chaos) and returns checks and classifications.
  * Called by `hunt staging-chaos` and by the release gate's T3 phase.
  */
+import os from 'node:os';
 import path from 'node:path';
+import { canAnimate } from '../runtime/terminal.js';
 import type { RunBinding } from '../config/bind.js';
 import type { ScenarioName } from '../config/schema.js';
 import type { Check, Classification, HuntReportV1 } from '../core/report-types.js';
@@ -129,7 +131,7 @@ export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promis
   const results = new Map<ScenarioName, ScenarioResult>();
   let next = 0;
   // concurrent spinners on one terminal overwrite each other: on a TTY, report each scenario once, when it ends
-  const live = concurrency === 1 || !(process.stderr.isTTY && !process.env.CI);
+  const live = concurrency === 1 || !canAnimate(process.stderr);
   const worker = async () => {
     while (next < names.length && !isTearingDown()) {
       const i = next++;
@@ -165,6 +167,7 @@ export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promis
     classification,
     upstreamLinks: [],
     metadata: {
+      hostname: os.hostname(),
       chaos: {
         target: bound.target.name,
         profile: bound.profile.file,

@@ -7,6 +7,9 @@ import { renderReportSpec } from './render-report/spec.js';
 import { validateSpec } from './validate/spec.js';
 import { schemaSpec } from './schema/spec.js';
 import { initSpec } from './init/spec.js';
+import { mergeSpec } from './merge/spec.js';
+import { diffSpec } from './diff/spec.js';
+import { trendSpec } from './trend/spec.js';
 import { reclaimSpec } from './reclaim/spec.js';
 
 // Each row is typed with its own options; the table only needs what every row shares.
@@ -16,6 +19,9 @@ export const commandTable: CommandSpec<never>[] = [
   stagingChaosSpec,
   reclaimSpec,
   renderReportSpec,
+  mergeSpec,
+  diffSpec,
+  trendSpec,
   validateSpec,
   schemaSpec,
   initSpec,

@@ -154,8 +154,16 @@ export function computeVerdict(report: HuntReportV1, opts: { blockingSeverity?: 
   return { status, reasons, blockingSeverity };
 }
 
-/** Exit code of a verdict: fail -> 1; warn -> 1 only with --fail-on warn; pass -> 0. */
-export function verdictExitCode(status: GateStatus, failOn: 'fail' | 'warn' = 'fail'): number {
+/** The exit code of a verdict whose run hit an internal error (EXIT.internal; core stays free of the CLI's imports). */
+export const INTERNAL_ERROR_EXIT = 70;
+
+/**
+ * Exit code of a verdict: fail -> 1; warn -> 1 only with --fail-on warn; pass -> 0. Given the whole verdict, an
+ * internal-error reason is 70 instead: the report says fail, and CI can still tell "hunt broke" from "the release is bad".
+ */
+export function verdictExitCode(verdict: GateStatus | GateVerdict, failOn: 'fail' | 'warn' = 'fail'): number {
+  const status = typeof verdict === 'string' ? verdict : verdict.status;
+  if (typeof verdict !== 'string' && verdict.reasons.some((r) => r.rule === 'internal-error')) return INTERNAL_ERROR_EXIT;
   if (status === 'fail') return 1;
   if (status === 'warn' && failOn === 'warn') return 1;
   return 0;

@@ -6,6 +6,7 @@
  */
 import type { Ora } from 'ora';
 import { createProgress, type Progress, type Step, type StepOutcome } from '../runtime/progress.js';
+import { canAnimate, outcomeSymbol, paintFor, spinnerOptions } from '../runtime/terminal.js';
 
 export interface GateProgress {
   step(label: string): Step;
@@ -23,10 +24,7 @@ function subOf(step: (label: string) => Step, info: (l: string) => void, prefix:
 /** Builds the gate's progress reporter on `stream` (default stderr). */
 export async function createGateProgress(opts: { stream?: NodeJS.WriteStream; quiet?: boolean } = {}): Promise<GateProgress> {
   const stream = opts.stream ?? process.stderr;
-  // A pty without a size (columns 0, e.g. under `script` with no terminal) sends ora's line arithmetic into an
-  // endless clear loop: such a stream gets plain lines.
-  const tty = Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && !process.env.CI && !opts.quiet;
-  if (!tty) {
+  if (opts.quiet || !canAnimate(stream)) {
     const p = await createProgress({ stream, quiet: opts.quiet });
     return {
       step: (l) => p.step(l),
@@ -41,6 +39,7 @@ export async function createGateProgress(opts: { stream?: NodeJS.WriteStream; qu
     };
   }
   const { default: ora } = await import('ora');
+  const paint = paintFor(stream);
   const active = new Map<number, string>();
   let seq = 0;
   let spinner: Ora | null = null;
@@ -52,15 +51,12 @@ export async function createGateProgress(opts: { stream?: NodeJS.WriteStream; qu
     if (!active.size) {
       spinner?.stop();
       spinner = null;
-    } else if (!spinner) spinner = ora({ text: text(), stream }).start();
+    } else if (!spinner) spinner = ora(spinnerOptions(stream, paint, text())).start();
     else spinner.text = text();
   };
   const persist = (outcome: StepOutcome, line: string) => {
-    const s = spinner ?? ora({ stream });
-    if (outcome === 'pass') s.succeed(line);
-    else if (outcome === 'warn') s.warn(line);
-    else if (outcome === 'fail') s.fail(line);
-    else s.info(`${line} (skipped)`);
+    const s = spinner ?? ora(spinnerOptions(stream, paint));
+    s.stopAndPersist({ symbol: outcomeSymbol(outcome, paint), text: outcome === 'skip' ? `${line} (skipped)` : line });
     spinner = null;
     refresh();
   };

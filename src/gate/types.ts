@@ -35,6 +35,10 @@ export interface GateOptions {
   scenarios: string[] | null;
   /** Run every phase strictly one after another (no overlap of T3/T4-observe with T1/T2). */
   serial: boolean;
+  /** Absolute directory of earlier reports: the Markdown report embeds the release trend (--history). */
+  history?: string | null;
+  /** Keep absolute paths in the report (--absolute-paths); default relative to the out-dir / working directory. */
+  absolutePaths?: boolean;
   /**
    * HUNT_* and flag overrides (port, home, window, command timeout) with their origins; for --demo also the
    * free port and the home under the out-dir. A resume binds the journal's copy of the profile with these.

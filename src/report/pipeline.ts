@@ -11,6 +11,8 @@ import { normalizeReport, serializeReport } from '../core/normalize.js';
 import type { GateVerdict, HuntReportV1, Severity } from '../core/report-types.js';
 import { computeVerdict, recordedInternalErrors, verdictExitCode } from '../core/verdict.js';
 import { COMPACT_TEMPLATE, loadTemplates, MAIN_TEMPLATE, renderMarkdown } from './markdown.js';
+import { githubAnnotations } from './annotations.js';
+import { fitComment } from './comment.js';
 import { renderJunit } from './junit.js';
 import { validateReport } from './validate.js';
 import { buildView } from './view-model.js';
@@ -31,13 +33,19 @@ export interface RenderPipelineOptions {
   stepSummary?: string | undefined;
   /** Internal errors of the calling run: each makes the verdict fail and is persisted in metadata.internalErrors. */
   internalErrors?: string[];
+  /** A section appended to the Markdown report, built from the final report (e.g. the release trend of --history). */
+  appendix?: (report: HuntReportV1, verdict: GateVerdict) => string;
+  /** Also write the Markdown for a PR comment here: kept under GitHub's comment size limit (comment.ts). */
+  commentOut?: string;
+  /** GitHub Actions annotations for the verdict's reasons on stderr (default: when GITHUB_ACTIONS is `true`). */
+  annotations?: boolean;
 }
 
 export interface RenderPipelineResult {
   report: HuntReportV1;
   verdict: GateVerdict;
   exitCode: number;
-  paths: { json: string; md: string; junit?: string };
+  paths: { json: string; md: string; junit?: string; comment?: string };
   /** Non-fatal problems (e.g. the step summary could not be appended). */
   warnings: string[];
 }
@@ -85,6 +93,7 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
     ['--json-out', opts.jsonOut],
     ['--md-out', opts.mdOut],
     ['--junit-out', opts.junitOut],
+    ['--comment-out', opts.commentOut],
   ]);
   const checked = validateReport(input);
   if (!checked.ok) {
@@ -103,7 +112,8 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
 
   const templates = await loadTemplates(opts.templateDir);
   const view = buildView(report, verdict);
-  const markdown = renderMarkdown(view, templates, MAIN_TEMPLATE);
+  const body = renderMarkdown(view, templates, MAIN_TEMPLATE);
+  const markdown = opts.appendix ? `${body.trimEnd()}\n\n${opts.appendix(report, verdict).trimEnd()}\n` : body;
   const junit = opts.junitOut !== undefined ? renderJunit(report, verdict) : undefined;
   let stepMarkdown: string | undefined;
   if (opts.stepSummary) {
@@ -113,6 +123,12 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
   await writeOutput('--json-out', opts.jsonOut, serializeReport(report));
   await writeOutput('--md-out', opts.mdOut, markdown);
   if (opts.junitOut !== undefined && junit !== undefined) await writeOutput('--junit-out', opts.junitOut, junit);
+  if (opts.commentOut !== undefined)
+    await writeOutput(
+      '--comment-out',
+      opts.commentOut,
+      fitComment(markdown, () => renderMarkdown(view, templates, COMPACT_TEMPLATE)),
+    );
   const warnings: string[] = [];
   if (opts.stepSummary && stepMarkdown !== undefined) {
     try {
@@ -121,11 +137,20 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
       warnings.push(`GITHUB_STEP_SUMMARY ${opts.stepSummary}: could not append the summary (${(err as Error).message})`);
     }
   }
+  if (opts.annotations ?? process.env.GITHUB_ACTIONS === 'true') {
+    const where = opts.stepSummary ? `the step summary and ${opts.mdOut}` : opts.mdOut;
+    for (const line of githubAnnotations(report, verdict, where)) process.stderr.write(`${line}\n`);
+  }
   return {
     report,
     verdict,
-    exitCode: verdictExitCode(verdict.status, opts.failOn ?? 'fail'),
-    paths: { json: opts.jsonOut, md: opts.mdOut, ...(opts.junitOut !== undefined ? { junit: opts.junitOut } : {}) },
+    exitCode: verdictExitCode(verdict, opts.failOn ?? 'fail'),
+    paths: {
+      json: opts.jsonOut,
+      md: opts.mdOut,
+      ...(opts.junitOut !== undefined ? { junit: opts.junitOut } : {}),
+      ...(opts.commentOut !== undefined ? { comment: opts.commentOut } : {}),
+    },
     warnings,
   };
 }

@@ -4,13 +4,14 @@
  */
 import { promises as fsp, constants as fsc } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from './mkdirp.js';
 import { InputError } from '../errors.js';
 
 let seq = 0;
 
 /** Writes `data` to `file` atomically, creating parent directories. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await makeDirs(path.dirname(file));
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++seq}.tmp`);
   const handle = await fsp.open(tmp, 'w');
   try {
@@ -29,7 +30,7 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
 
 /** Appends one line and fsyncs it before returning (journals: the record must be durable before the step acts). */
 export async function appendLineDurable(file: string, line: string): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await makeDirs(path.dirname(file));
   const handle = await fsp.open(file, 'a');
   try {
     await handle.write(line.endsWith('\n') ? line : `${line}\n`);
@@ -41,13 +42,13 @@ export async function appendLineDurable(file: string, line: string): Promise<voi
 
 /** Creates a directory (and parents). */
 export async function ensureDir(dir: string): Promise<void> {
-  await fsp.mkdir(dir, { recursive: true });
+  await makeDirs(dir);
 }
 
 /** Copies a file (used to take target logs out of a sandbox); returns false when the source is missing. */
 export async function copyFileIfExists(from: string, to: string): Promise<boolean> {
   try {
-    await fsp.mkdir(path.dirname(to), { recursive: true });
+    await makeDirs(path.dirname(to));
     await fsp.copyFile(from, to);
     return true;
   } catch (err) {

@@ -1,10 +1,11 @@
 /**
  * Progress on stderr: an ora spinner per step on a TTY, one plain line per step otherwise (CI, pipes).
- * Results never go here; they go to stdout. Honours NO_COLOR / FORCE_COLOR through chalk.
+ * Results never go here; they go to stdout. Colour only through runtime/terminal.ts (NO_COLOR / FORCE_COLOR).
  */
 import type { Ora } from 'ora';
+import { canAnimate, outcomeMark, outcomeSymbol, paintFor, spinnerOptions, type Outcome } from './terminal.js';
 
-export type StepOutcome = 'pass' | 'warn' | 'fail' | 'skip';
+export type StepOutcome = Outcome;
 
 export interface Step {
   done(outcome: StepOutcome, text?: string): void;
@@ -16,22 +17,20 @@ export interface Progress {
   info(line: string): void;
 }
 
-const MARK: Record<StepOutcome, string> = { pass: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'skip' };
-
 /** Builds the progress reporter; `quiet` silences it (e.g. --json consumers that also read stderr). */
-export async function createProgress(opts: { stream?: NodeJS.WriteStream; quiet?: boolean } = {}): Promise<Progress> {
+export async function createProgress(opts: { stream?: NodeJS.WriteStream; quiet?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Progress> {
   const stream = opts.stream ?? process.stderr;
+  const env = opts.env ?? process.env;
   if (opts.quiet) return { step: () => ({ done() {}, update() {} }), info() {} };
-  // A terminal reporting zero columns (e.g. `script` without a size) makes spinners redraw forever: plain lines then.
-  const tty = Boolean(stream.isTTY) && !process.env.CI && (stream.columns ?? 0) > 0;
-  if (!tty) {
+  const paint = paintFor(stream, env);
+  if (!canAnimate(stream, env)) {
     return {
       step(label) {
         const started = Date.now();
         return {
           update() {},
           done(outcome, text) {
-            stream.write(`[${MARK[outcome]}] ${label}${text ? ` - ${text}` : ''} (${Date.now() - started} ms)\n`);
+            stream.write(`[${outcomeMark(outcome, paint)}] ${label}${text ? ` - ${text}` : ''} (${Date.now() - started} ms)\n`);
           },
         };
       },
@@ -41,15 +40,12 @@ export async function createProgress(opts: { stream?: NodeJS.WriteStream; quiet?
   const { default: ora } = await import('ora');
   return {
     step(label) {
-      const spinner: Ora = ora({ text: label, stream }).start();
+      const spinner: Ora = ora(spinnerOptions(stream, paint, label)).start();
       return {
         update: (text) => void (spinner.text = `${label} - ${text}`),
         done(outcome, text) {
           const t = text ? `${label} - ${text}` : label;
-          if (outcome === 'pass') spinner.succeed(t);
-          else if (outcome === 'warn') spinner.warn(t);
-          else if (outcome === 'fail') spinner.fail(t);
-          else spinner.info(`${t} (skipped)`);
+          spinner.stopAndPersist({ symbol: outcomeSymbol(outcome, paint), text: outcome === 'skip' ? `${t} (skipped)` : t });
         },
       };
     },

@@ -169,10 +169,10 @@ describe('refusals (exit 2, nothing started)', () => {
     const bad = await runHunt(s, [...args, '--base-port', 'x']);
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--base-port: expected an integer from 1 to 65535, got "x"/)]);
   });
-  it('required flags are named', async () => {
-    const res = await runHunt(s, ['staging-chaos', '--demo', '--run-id', 'x', '--out-dir', path.join(s.dir, 'o3')]);
+  it('required flags are named (--release, unless --demo, which defaults it to "demo")', async () => {
+    const res = await runHunt(s, ['staging-chaos', '--run-id', 'x', '--out-dir', path.join(s.dir, 'o3')]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/--release is required/);
+    expect(res.stderr).toMatch(/missing required option --release <label>/);
   });
   it('a profile whose start command cannot be moved to a sandbox port is refused', async () => {
     const file = await writeProfile(s, 'fixed-port');

@@ -77,7 +77,8 @@ describe('staging-chaos against the healthy sample gateway', () => {
     // artifacts: the target's logs copied out of the sandbox, redacted (the token never appears)
     const logs = report.checks.find((c) => c.id === 'chaos_graceful_shutdown')!.artifacts!;
     expect(logs.some((a) => a.endsWith('gateway.log'))).toBe(true);
-    for (const a of logs) expect(await fsp.readFile(a, 'utf8')).not.toContain('demo-token-0123456789abcdef');
+    // relative to the report's directory (the out-dir) unless --absolute-paths
+    for (const a of logs) expect(await fsp.readFile(path.resolve(dir, a), 'utf8')).not.toContain('demo-token-0123456789abcdef');
     expect(JSON.stringify(report)).not.toContain('demo-token-0123456789abcdef');
   });
 });

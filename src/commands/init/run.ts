@@ -5,21 +5,23 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE_NAME } from '../../config/load.js';
-import { packageDir } from '../../config/package.js';
 import { UsageError } from '../../errors.js';
 import { pathExists, writeJsonAtomic } from '../../runtime/fs.js';
+import { packageFileRef } from '../../runtime/package-ref.js';
+import { prepareOutDir } from '../out-dir.js';
 import type { RunContext } from '../types.js';
 import type { InitOptions } from './spec.js';
 import { STARTER_SCRIPTS, starterConfig, starterKnownIssues } from './starter.js';
 
 export const KNOWN_ISSUES_FILE_NAME = 'known-issues.json';
-const INSTALLED_SCHEMAS = './node_modules/release-hunt/schemas';
-
-/** `$schema` reference: relative when this hunt lives under `dir` (a local install), else the usual install path. */
+/**
+ * `$schema` reference: `./node_modules/release-hunt/schemas/<file>` in a project that installed hunt (npm or pnpm:
+ * never the versioned .pnpm path, which breaks at the next upgrade), relative in this source checkout, else the
+ * install path too.
+ */
 function schemaRef(dir: string, file: string): string {
-  const rel = path.relative(dir, path.join(packageDir, 'schemas', file));
-  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return `./${rel.split(path.sep).join('/')}`;
-  return `${INSTALLED_SCHEMAS}/${file}`;
+  const ref = packageFileRef(dir, `schemas/${file}`, 'install-path');
+  return ref.startsWith('.') || path.isAbsolute(ref) ? ref : `./${ref}`;
 }
 
 /** Runs `hunt init`. */
@@ -29,11 +31,8 @@ export async function run(opts: InitOptions, ctx: RunContext): Promise<number> {
     throw new UsageError(`--name: "${name}" must be 1-64 letters, digits, _ . - (it is used as a command and in paths)`);
   }
   const dir = path.resolve(ctx.cwd, opts.dir ?? '.');
-  try {
-    if (!(await fsp.stat(dir)).isDirectory()) throw new UsageError(`--dir: ${dir} is not a directory`);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // created below
-  }
+  const stat = await fsp.stat(dir).catch(() => null);
+  if (stat && !stat.isDirectory()) throw new UsageError(`--dir: ${dir} is not a directory`);
 
   const files = [path.join(dir, CONFIG_FILE_NAME), path.join(dir, KNOWN_ISSUES_FILE_NAME)];
   const existing: string[] = [];
@@ -41,6 +40,7 @@ export async function run(opts: InitOptions, ctx: RunContext): Promise<number> {
   if (existing.length && !opts.force) {
     throw new UsageError(`refusing to overwrite ${existing.join(' and ')}`, { hint: 'pass --force to overwrite, or --dir to write elsewhere' });
   }
+  await prepareOutDir('--dir', dir);
 
   await writeJsonAtomic(files[0], starterConfig(name, port, schemaRef(dir, 'hunt-config.schema.json')));
   await writeJsonAtomic(files[1], starterKnownIssues(schemaRef(dir, 'known-issues.schema.json')));
@@ -59,7 +59,7 @@ export async function run(opts: InitOptions, ctx: RunContext): Promise<number> {
     '  }',
     '',
     `Next: edit ${CONFIG_FILE_NAME} (commands, port, home, logs, signatures) for your daemon, then run \`hunt collect --label first\`.`,
-    'The format is documented in docs/config.md; `hunt collect --demo` shows a snapshot of the bundled sample gateway.',
+    `The format is documented in ${packageFileRef(ctx.cwd, 'docs/config.md')}; \`hunt collect --demo\` shows a snapshot of the bundled sample gateway.`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;

@@ -69,6 +69,8 @@ export function gateRequest(opts: ReleaseGateOptions, cwd: string, stamp: string
     observeSeconds: opts.observeSeconds ?? 0,
     scenarios: opts.scenarios ?? null,
     serial: opts.serial === true,
+    history: opts.history ? path.resolve(cwd, opts.history) : null,
+    absolutePaths: opts.absolutePaths === true,
     stamp,
   };
 }

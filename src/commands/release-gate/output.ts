@@ -1,8 +1,8 @@
 /** The gate's result on stdout: one verdict line with the report path (and reasons), or one JSON object. */
 import path from 'node:path';
-import type { GateReason, HuntReportV1 } from '../../core/report-types.js';
+import type { GateVerdict, HuntReportV1 } from '../../core/report-types.js';
 import { verdictExitCode } from '../../core/verdict.js';
-import { packageDir } from '../../config/package.js';
+import { packageFileRef } from '../../runtime/package-ref.js';
 import { printResult as print, reasonLines } from '../print.js';
 import { JOURNAL_FILE } from '../../gate/journal.js';
 import { REPORT_FILES } from '../../gate/steps/report.js';
@@ -15,10 +15,11 @@ function count<T extends string>(values: T[], keys: readonly T[]): Record<T, num
 }
 
 /** Prints the result and returns the exit code. */
-export function printResult(gate: GateContext, report: HuntReportV1, json: boolean, resumed: boolean): number {
+export function printResult(gate: GateContext, report: HuntReportV1, json: boolean, resumed: boolean, cwd = process.cwd()): number {
   const out = gate.opts.outDir;
-  const verdict = report.metadata?.gate as { status: 'pass' | 'warn' | 'fail'; reasons: GateReason[] };
-  const exitCode = verdictExitCode(verdict.status, gate.opts.failOn);
+  const verdict = report.metadata?.gate as GateVerdict;
+  // An internal-error reason exits 70 (hunt broke), not 1 (the release is bad).
+  const exitCode = verdictExitCode(verdict, gate.opts.failOn);
   const paths = {
     outDir: out,
     report: path.join(out, REPORT_FILES.json),
@@ -52,8 +53,8 @@ export function printResult(gate: GateContext, report: HuntReportV1, json: boole
   print({ json }, obj, () => [
     `release-gate ${verdict.status.toUpperCase()} (exit ${exitCode}): release ${report.release}, ${c.pass} pass, ${c.warn} warn, ${c.fail} fail, ${c.skip} skip - report: ${paths.markdown}`,
     ...reasonLines(verdict.reasons),
-    ...(verdict.status === 'fail' ? [`next: contain, verify, recover with ${path.join(packageDir, 'runbooks', 'incident-playbooks.md')}`] : []),
-    ...(verdict.status === 'warn' ? [`next: acknowledge every reason above in the release PR (${path.join(packageDir, 'runbooks', 'evidence.md')})`] : []),
+    ...(verdict.status === 'fail' ? [`next: contain, verify, recover with ${packageFileRef(cwd, 'runbooks/incident-playbooks.md')}`] : []),
+    ...(verdict.status === 'warn' ? [`next: acknowledge every reason above in the release PR (${packageFileRef(cwd, 'runbooks/evidence.md')})`] : []),
   ]);
   return exitCode;
 }

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { HuntError, UsageError } from '../../errors.js';
-import type { Check, HuntReportV1 } from '../../core/report-types.js';
+import type { Check, GateVerdict, HuntReportV1 } from '../../core/report-types.js';
 import { verdictExitCode } from '../../core/verdict.js';
 import { onTeardown } from '../../runtime/teardown.js';
 import { buildSteps, stepInfos } from '../../gate/catalogue.js';
@@ -23,6 +23,7 @@ import type { GateContext } from '../../gate/types.js';
 import { commandText } from '../../runtime/exec.js';
 import type { RunContext } from '../types.js';
 import { gateRequest, resumeFlags } from './options.js';
+import { prepareOutDir } from '../out-dir.js';
 import type { ReleaseGateOptions } from './spec.js';
 import { bindRun } from '../../config/bind.js';
 import { loadConfig } from '../../config/load.js';
@@ -143,6 +144,12 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
       await gate.journal.append({ t: 'resume', at: new Date().toISOString(), pid: process.pid, reclaimed });
     } else {
       const req = gateRequest(opts, ctx.cwd, utcStamp(Date.now()));
+      await prepareOutDir('--out-dir', req.outDir);
+      if (req.history && !(await fsp.stat(req.history).catch(() => null))?.isDirectory()) {
+        throw new UsageError(`--history: ${req.history} is not a directory`, {
+          hint: "give the directory that holds earlier releases' hunt-report.json files",
+        });
+      }
       const s = await newSession(req, await bindGate(req, opts, ctx), ctx.cwd, progress);
       gate = s.gate;
       const reclaimed = await reclaimLeftovers(progress);
@@ -152,8 +159,8 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
     }
     await execute(gate, previous);
     const report = await readReport(gate.opts.outDir, gate.internalErrors);
-    const status = (report.metadata?.gate as { status: 'pass' | 'warn' | 'fail' }).status;
-    await gate.journal.append({ t: 'done', at: new Date().toISOString(), verdict: status, exitCode: verdictExitCode(status, gate.opts.failOn) });
+    const verdict = report.metadata?.gate as GateVerdict;
+    await gate.journal.append({ t: 'done', at: new Date().toISOString(), verdict: verdict.status, exitCode: verdictExitCode(verdict, gate.opts.failOn) });
     progress.close();
     return printResult(gate, report, ctx.json, Boolean(resume));
   } finally {

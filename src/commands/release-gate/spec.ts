@@ -22,6 +22,8 @@ export interface ReleaseGateOptions extends ProfileFlags {
   allowlist?: string | false;
   failOn?: 'fail' | 'warn';
   observeSeconds?: number;
+  history?: string;
+  absolutePaths?: boolean;
   scenarios?: string[];
   serial?: boolean;
   resume?: string;
@@ -59,6 +61,8 @@ export const releaseGateSpec = defineCommand<ReleaseGateOptions>({
       new Option('--no-allowlist', 'do not use known-issues.json even if present'),
       new Option('--fail-on <level>', 'verdict that makes the exit code 1 (default fail)').choices(['fail', 'warn']),
       intOption('--observe-seconds <n>', 'T4: observation window on health, in seconds (default 0: none)', LIMITS.observeSeconds),
+      new Option('--absolute-paths', 'keep absolute paths in the report (default: relative to the out-dir or working directory)'),
+      textOption('--history <dir>', 'earlier reports (searched for hunt-report.json): the Markdown report embeds the release trend'),
       listOption('--scenarios <list>', "T3: comma-separated chaos scenarios (default: the profile's, else all)"),
       new Option(
         '--serial',

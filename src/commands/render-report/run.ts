@@ -32,6 +32,7 @@ export async function run(opts: RenderReportOptions, ctx: RunContext): Promise<n
     jsonOut,
     mdOut,
     junitOut,
+    commentOut: abs(opts.commentOut),
     templateDir: abs(opts.template),
     allowlist,
     blockingSeverity: opts.blockingSeverity,
@@ -55,6 +56,7 @@ export async function run(opts: RenderReportOptions, ctx: RunContext): Promise<n
     `json: ${paths.json}`,
     `markdown: ${paths.md}`,
     ...(paths.junit ? [`junit: ${paths.junit}`] : []),
+    ...(paths.comment ? [`comment: ${paths.comment}`] : []),
   ]);
   return result.exitCode;
 }

@@ -8,6 +8,7 @@ export interface RenderReportOptions {
   jsonOut?: string;
   mdOut?: string;
   junitOut?: string;
+  commentOut?: string;
   template?: string;
   allowlist?: string;
   failOn: 'fail' | 'warn';
@@ -25,6 +26,7 @@ export const renderReportSpec = defineCommand<RenderReportOptions>({
       textOption('--json-out <file>', 'normalized JSON report (default: <input dir>/<input name>.normalized.json)'),
       textOption('--md-out <file>', 'Markdown report (default: <input dir>/<input name>.md)'),
       textOption('--junit-out <file>', 'also write JUnit XML, one testcase per check'),
+      textOption('--comment-out <file>', "also write Markdown for a PR comment (gh pr comment --body-file), kept under GitHub's size limit"),
       textOption('--template <dir>', 'directory overriding report.md.hbs and/or partials/*.hbs'),
       textOption('--allowlist <known-issues.json>', 'known-issue allowlist to apply'),
       new Option('--fail-on <level>', 'verdict that makes the exit code 1').choices(['fail', 'warn']).default('fail'),

@@ -2,15 +2,26 @@
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { bindFromFlags } from '../../config/bind.js';
+import { relativizeReport } from '../../core/paths.js';
 import { computeVerdict, verdictExitCode } from '../../core/verdict.js';
+import { utcStamp } from '../../runtime/clock.js';
 import { createProgress } from '../../runtime/progress.js';
+import { prepareOutDir } from '../out-dir.js';
 import type { RunContext } from '../types.js';
 import type { StagingChaosOptions } from './spec.js';
 import { checkLines, printResult, printWarnings } from '../print.js';
 
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined) throw new UsageError(`${flag} is required`, { hint: 'hunt staging-chaos --demo --release <label> --run-id <id> --out-dir <dir>' });
-  return value.trim();
+/** The lane's identity: --release is required unless --demo; run id and out-dir default from a UTC stamp. */
+export function laneDefaults(opts: StagingChaosOptions, cwd: string, stamp: string): { release: string; runId: string; outDir: string } {
+  if (opts.release === undefined && !opts.demo) {
+    throw new UsageError('missing required option --release <label>', {
+      hint: 'hunt staging-chaos --release <label> (or --demo to try the bundled sample gateway)',
+    });
+  }
+  const release = (opts.release ?? 'demo').trim();
+  const runId = (opts.runId ?? `chaos-${stamp}`).trim();
+  const outDir = path.resolve(cwd, opts.outDir ?? path.join('artifacts', 'hunt', `staging-chaos-${stamp}`));
+  return { release, runId, outDir };
 }
 
 /** --base-port, or its deprecated spelling --port (which never meant the target port here) with a warning. */
@@ -23,11 +34,10 @@ function basePort(opts: StagingChaosOptions): number | undefined {
 
 /** Runs the command; exit code per the verdict (0 pass/warn, 1 fail). */
 export async function run(opts: StagingChaosOptions, ctx: RunContext): Promise<number> {
-  const release = required(opts.release, '--release');
-  const runId = required(opts.runId, '--run-id');
+  const { release, runId, outDir } = laneDefaults(opts, ctx.cwd, utcStamp(Date.now()));
   if (!/^[A-Za-z0-9_.-]+$/.test(runId))
     throw new UsageError(`--run-id: ${runId} may only hold letters, digits, _ . -`, { hint: 'it names sandbox directories' });
-  const outDir = path.resolve(ctx.cwd, required(opts.outDir, '--out-dir'));
+  await prepareOutDir('--out-dir', outDir);
   const bound = await bindFromFlags({ config: opts.config, demo: opts.demo }, ctx);
   const { runChaos } = await import('../../chaos/run.js');
   const progress = await createProgress();
@@ -44,11 +54,12 @@ export async function run(opts: StagingChaosOptions, ctx: RunContext): Promise<n
   const input = path.join(outDir, 'report-input.json');
 
   let verdict = computeVerdict(res.report);
-  let exitCode = verdictExitCode(verdict.status);
+  let exitCode = verdictExitCode(verdict);
   const paths: Record<string, string> = { input };
   if (opts.render !== false) {
     const { renderPipeline } = await import('../../report/pipeline.js');
-    const r = await renderPipeline(res.report, {
+    const report = opts.absolutePaths ? res.report : relativizeReport(res.report, { outDir, cwd: ctx.cwd });
+    const r = await renderPipeline(report, {
       jsonOut: path.join(outDir, 'hunt-report.json'),
       mdOut: path.join(outDir, 'hunt-report.md'),
       junitOut: path.join(outDir, 'junit.xml'),

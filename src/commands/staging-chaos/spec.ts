@@ -14,6 +14,7 @@ export interface StagingChaosOptions extends ProfileFlags {
   scenarios?: string[];
   concurrency?: number;
   render: boolean;
+  absolutePaths?: boolean;
   json?: boolean;
 }
 
@@ -25,14 +26,18 @@ export const stagingChaosSpec = defineCommand<StagingChaosOptions>({
   configure: (cmd) =>
     addOptions(cmd, [
       ...profileOptions(),
-      textOption('--release <label>', 'the release under test (required)'),
-      textOption('--run-id <id>', 'run id for the report (required; letters, digits, _ . -)'),
-      textOption('--out-dir <dir>', 'where report-input.json, the rendered report and per-scenario artifacts go (required)'),
+      textOption('--release <label>', 'the release under test (required unless --demo, which defaults to "demo")'),
+      textOption('--run-id <id>', 'run id for the report (letters, digits, _ . -; default chaos-<UTC stamp>)'),
+      textOption(
+        '--out-dir <dir>',
+        'where report-input.json, the rendered report and per-scenario artifacts go (default artifacts/hunt/staging-chaos-<UTC stamp>/)',
+      ),
       intOption('--base-port <n>', 'scenario i uses port n+i (default: free ports chosen by the OS); never the production port', LIMITS.port),
       intOption('--port <n>', 'deprecated: use --base-port', LIMITS.port).hideHelp(),
       listOption('--scenarios <list>', "comma-separated scenarios (default: the profile's chaos.scenarios, else all)"),
       intOption('--concurrency <n>', 'scenarios run at the same time (default: the profile, 2)', LIMITS.concurrency),
       new Option('--no-render', 'write report-input.json only (no hunt-report.json/.md, junit.xml)'),
+      new Option('--absolute-paths', 'keep absolute paths in the report (default: relative to the out-dir or working directory)'),
     ])
       .option('--json', 'print one JSON object on stdout: verdict, checks, paths')
       .addHelpText(

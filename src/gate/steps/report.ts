@@ -3,10 +3,15 @@
  * assembled, before the allowlist) and, through the shared render pipeline, hunt-report.json/.md,
  * junit.xml; then gate-status.txt. Idempotent: it only reads the other steps' artifacts.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { Check, HuntReportV1 } from '../../core/report-types.js';
+import { relativizeReport } from '../../core/paths.js';
+import { trendOf } from '../../core/trend.js';
+import { readHistory } from '../../report/history.js';
 import { renderPipeline } from '../../report/pipeline.js';
+import { renderTrendMarkdown } from '../../report/trend-md.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../runtime/fs.js';
 import type { RuntimeSnapshot } from '../../probes/snapshot-types.js';
 import { assembleReport } from '../assemble.js';
@@ -56,7 +61,7 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
       const { bound } = gate;
       const nowMs = gate.clock.now();
       const checks = steps.flatMap((s) => stepChecks.get(s.id) ?? []);
-      const input: HuntReportV1 = assembleReport({
+      let input: HuntReportV1 = assembleReport({
         opts: gate.opts,
         steps,
         stepChecks,
@@ -72,8 +77,16 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
         windowMinutes: bound.windowMinutes,
         invocations: gate.invocations,
       });
+      // The host the checks ran on: JUnit's hostname, and a lane's identity when lanes of several machines are merged.
+      input.metadata = { ...(input.metadata ?? {}), hostname: os.hostname() };
+      if (!gate.opts.absolutePaths) input = relativizeReport(input, { outDir: out, cwd: gate.cwd });
       await writeJsonAtomic(path.join(out, REPORT_FILES.input), input);
+      const history = gate.opts.history ? await readHistory([gate.opts.history], gate.cwd, (w) => gate.progress.info(`hunt: warning: --history: ${w}`)) : null;
       const res = await renderPipeline(input, {
+        // The trend ends with this run: an earlier copy of its own report (a resume) is left out of the history.
+        appendix: history
+          ? (final) => renderTrendMarkdown(trendOf([...history.filter((r) => r.runId !== final.runId || r.lane !== final.lane), final]))
+          : undefined,
         jsonOut: path.join(out, REPORT_FILES.json),
         mdOut: path.join(out, REPORT_FILES.md),
         junitOut: path.join(out, REPORT_FILES.junit),
