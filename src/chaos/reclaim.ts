@@ -30,6 +30,31 @@ export interface Reclaimed {
 
 /** A lockless sandbox younger than this may be one a concurrent hunt is creating right now. */
 const LOCKLESS_GRACE_MS = 10 * 60_000;
+/**
+ * A dead hunt's lane cgroup that no sandbox of this TMPDIR names (its sandbox is under another TMPDIR) is ended
+ * once it is this old: a run with that TMPDIR ends it at once and reports it; any run ends it after this.
+ */
+const FOREIGN_CGROUP_GRACE_MS = 10 * 60_000;
+
+/** Lane cgroups of a dead hunt that a run with this parent may end: not named by one of its sandboxes, old enough. */
+async function foreignDeadCgroups(base: string, named: Set<string>, nowMs: number): Promise<Array<{ dir: string; pid: number; reason: string }>> {
+  let names: string[];
+  try {
+    names = (await fsp.readdir(base, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+  const out: Array<{ dir: string; pid: number; reason: string }> = [];
+  for (const name of names.sort()) {
+    const owner = parseLaneCgroupName(name);
+    const dir = path.join(base, name);
+    if (!owner || named.has(dir)) continue;
+    const reason = ownerGone(owner.pid, owner.start === '0' ? null : owner.start);
+    const st = await fsp.stat(dir).catch(() => null);
+    if (reason && st && nowMs - st.mtimeMs >= FOREIGN_CGROUP_GRACE_MS) out.push({ dir, pid: owner.pid, reason });
+  }
+  return out;
+}
 
 /** Why the hunt named by (pid, start id) is gone, or null while it runs (without start ids a live pid is trusted: no kill on a doubt). */
 export function ownerGone(pid: number, start: string | null): string | null {
@@ -64,25 +89,14 @@ async function reclaimDir(dir: string, nowMs: number): Promise<Reclaimed | null>
   return { dir, ownerPid: lock.pid, reason, killed: res.killed, action: 'removed' };
 }
 
-/** Lane cgroups whose owning hunt is gone (a sandbox removed before its cgroup, or a cgroup made just before a SIGKILL). */
-async function reclaimCgroups(): Promise<Reclaimed[]> {
+/** Ends lane cgroups of dead hunts that no sandbox of this parent names (see FOREIGN_CGROUP_GRACE_MS). */
+async function reclaimCgroups(named: Set<string>, nowMs: number): Promise<Reclaimed[]> {
   const cg = await cgroupSupport();
   if (!cg.ok) return [];
-  let names: string[];
-  try {
-    names = (await fsp.readdir(cg.base, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch {
-    return [];
-  }
   const out: Reclaimed[] = [];
-  for (const name of names.sort()) {
-    const owner = parseLaneCgroupName(name);
-    if (!owner) continue;
-    const reason = ownerGone(owner.pid, owner.start === '0' ? null : owner.start);
-    if (!reason) continue;
-    const dir = path.join(cg.base, name);
-    const r = await killCgroup(dir);
-    out.push({ dir, ownerPid: owner.pid, reason, killed: r.pids, action: r.removed ? 'removed' : 'left' });
+  for (const x of await foreignDeadCgroups(cg.base, named, nowMs)) {
+    const r = await killCgroup(x.dir);
+    out.push({ dir: x.dir, ownerPid: x.pid, reason: x.reason, killed: r.pids, action: r.removed ? 'removed' : 'left' });
   }
   return out;
 }
@@ -96,11 +110,15 @@ export async function reclaimStaleSandboxes(parent: string, nowMs = Date.now()):
   } catch {
     /* no parent yet: no sandbox to reclaim (cgroups still are) */
   }
+  const named = new Set<string>();
   for (const name of names.sort()) {
-    const r = await reclaimDir(path.join(parent, name), nowMs);
+    const dir = path.join(parent, name);
+    const cgroup = (await readLock(dir))?.cgroup;
+    if (cgroup) named.add(cgroup);
+    const r = await reclaimDir(dir, nowMs);
     if (r) out.push(r);
   }
-  out.push(...(await reclaimCgroups()));
+  out.push(...(await reclaimCgroups(named, nowMs)));
   await reclaimPortLocks();
   return out;
 }
@@ -115,8 +133,8 @@ export interface Leftover {
   pids: number[];
 }
 
-/** Lists lanes (sandboxes and lane cgroups) without touching anything: what `hunt reclaim --check` reports. */
-export async function surveyLeftovers(parent: string): Promise<Leftover[]> {
+/** Lists lanes (sandboxes, and the lane cgroups reclaim would end) without touching anything: what `hunt reclaim --check` reports. */
+export async function surveyLeftovers(parent: string, nowMs = Date.now()): Promise<Leftover[]> {
   const out: Leftover[] = [];
   let names: string[] = [];
   try {
@@ -139,18 +157,8 @@ export async function surveyLeftovers(parent: string): Promise<Leftover[]> {
     out.push({ dir, kind: 'sandbox', ownerPid: lock.pid, gone: ownerGone(lock.pid, lock.start ?? null), pids: [...pids].sort((a, b) => a - b) });
   }
   if (cg.ok) {
-    let dirs: string[] = [];
-    try {
-      dirs = (await fsp.readdir(cg.base, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-    } catch {
-      /* no lane cgroups */
-    }
-    for (const name of dirs.sort()) {
-      const owner = parseLaneCgroupName(name);
-      const dir = path.join(cg.base, name);
-      if (!owner || named.has(dir)) continue;
-      out.push({ dir, kind: 'cgroup', ownerPid: owner.pid, gone: ownerGone(owner.pid, owner.start === '0' ? null : owner.start), pids: await cgroupPids(dir) });
-    }
+    for (const x of await foreignDeadCgroups(cg.base, named, nowMs))
+      out.push({ dir: x.dir, kind: 'cgroup', ownerPid: x.pid, gone: x.reason, pids: await cgroupPids(x.dir) });
   }
   return out;
 }

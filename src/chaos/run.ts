@@ -92,7 +92,10 @@ export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promis
   // registered first, so a signal teardown runs it last: catches a sandbox created while the others were torn down
   const unregisterSweep = onTeardown(() => sweepOwnSandboxes(parent));
   const reclaimed = await reclaimForRun(parent);
-  for (const r of reclaimed) opts.progress?.info(`chaos: reclaimed ${r.dir} (${r.reason}; killed ${r.killed.length} process(es))`);
+  for (const r of reclaimed)
+    opts.progress?.info(
+      r.action === 'removed' ? `chaos: reclaimed ${r.dir} (${r.reason}; ended ${r.killed.length} process(es))` : `chaos: left ${r.dir} alone (${r.reason})`,
+    );
   opts.progress?.info(`chaos: containment ${containment.level} (${containment.why}); processes ended by ${containment.processNet} (${containment.cgroupWhy})`);
   let stub: UpstreamStub | null = null;
   let unregisterStub = () => {};
