@@ -46,30 +46,39 @@ const INFO = [
   (r) => `upstream pool size=${(r() * 64) | 0} idle=${(r() * 16) | 0} pending=${(r() * 4) | 0}`,
 ];
 
-/** Generates `bytes` of log into `file` (atomically: temp file + rename). */
-export function generateLog(file, bytes, seed = 42) {
+/** The line head for a timestamp: ISO (the default) or nginx's error-log format (a preset, zone-less). */
+function head(ms, level, format) {
+  const iso = new Date(ms).toISOString();
+  if (format === 'nginx-error') return `${iso.slice(0, 10).replaceAll('-', '/')} ${iso.slice(11, 19)} [${level.trim().toLowerCase()}] 1234#0:`;
+  return `${iso} ${level}`;
+}
+
+/** Generates `bytes` of log into `file` (atomically: temp file + rename); time runs from t0 over spanMs. */
+export function generateLog(file, bytes, seed = 42, opts = {}) {
   const r = mulberry32(seed);
-  const t0 = END_MS - SPAN_MS;
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
+  const format = opts.format ?? 'iso';
+  const span = opts.spanMs ?? SPAN_MS;
+  const t0 = opts.t0 ?? END_MS - SPAN_MS;
+  const tmp = opts.append ? file : `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, opts.append ? 'a' : 'w');
   let written = 0;
   let out = [];
   let outLen = 0;
   let id = 0x1000;
   while (written + outLen < bytes) {
     // Time follows the byte position, so the file spans exactly 30 days whatever its size.
-    const ts = new Date(Math.floor(t0 + (SPAN_MS * (written + outLen)) / bytes)).toISOString();
+    const ms = Math.floor(t0 + (span * (written + outLen)) / bytes);
     const comp = COMPONENTS[(r() * COMPONENTS.length) | 0];
     let line;
     const x = r();
     if (x < SIG_RATE * SIGNATURES.length) {
       const sig = SIGNATURES[(x / SIG_RATE) | 0];
-      line = `${ts} ERROR [${comp}] request ${id.toString(16)} failed: ${sig} (attempt ${(r() * 5) | 0})\n`;
+      line = `${head(ms, 'ERROR', format)} [${comp}] request ${id.toString(16)} failed: ${sig} (attempt ${(r() * 5) | 0})\n`;
       if (r() < 0.3)
         line += `Error: ${comp} failure\n    at handle (/srv/gateway/lib/${comp}.js:${(r() * 400) | 0}:17)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)\n`;
     } else {
       const level = x < 0.02 ? 'WARN ' : x < 0.1 ? 'DEBUG' : 'INFO ';
-      line = `${ts} ${level} [${comp}] ${INFO[(r() * INFO.length) | 0](r, id)}\n`;
+      line = `${head(ms, level, format)} [${comp}] ${INFO[(r() * INFO.length) | 0](r, id)}\n`;
     }
     id++;
     out.push(line);
@@ -82,7 +91,12 @@ export function generateLog(file, bytes, seed = 42) {
   }
   if (out.length) written += fs.writeSync(fd, out.join(''));
   fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  if (!opts.append) fs.renameSync(tmp, file);
+}
+
+/** Appends ~`bytes` of lines stamped after the file's end (`fromMs` .. `fromMs + spanMs`): a daemon that kept logging. */
+export function appendLog(file, bytes, fromMs, spanMs, seed = 7, format = 'iso') {
+  generateLog(file, bytes, seed, { append: true, t0: fromMs, spanMs, format });
 }
 
 /** Copies the last ~`bytes` of `src` into `dest`, starting at a timestamped line (same last lines). */
@@ -102,15 +116,16 @@ export function writeTail(src, dest, bytes) {
   fs.renameSync(`${dest}.tmp`, dest);
 }
 
-/** Ensures the cached benchmark files exist; returns their paths. */
-export function ensureData(dataDir, sizeMb, log = () => {}) {
+/** Ensures the cached benchmark files exist; returns their paths. `format` iso (default) or nginx-error. */
+export function ensureData(dataDir, sizeMb, log = () => {}, format = 'iso') {
   fs.mkdirSync(dataDir, { recursive: true });
-  const big = path.join(dataDir, `scan-${sizeMb}MiB-v${GEN_VERSION}.log`);
-  const small = path.join(dataDir, `scan-${sizeMb}MiB-v${GEN_VERSION}.tail10MiB.log`);
+  const tag = format === 'iso' ? '' : `-${format}`;
+  const big = path.join(dataDir, `scan-${sizeMb}MiB${tag}-v${GEN_VERSION}.log`);
+  const small = path.join(dataDir, `scan-${sizeMb}MiB${tag}-v${GEN_VERSION}.tail10MiB.log`);
   if (!fs.existsSync(big)) {
-    log(`generating ${sizeMb} MiB log (cached in ${path.relative(process.cwd(), big)}) ...`);
-    generateLog(big, sizeMb * 1024 * 1024);
+    log(`generating ${sizeMb} MiB ${format} log (cached in ${path.relative(process.cwd(), big)}) ...`);
+    generateLog(big, sizeMb * 1024 * 1024, 42, { format });
   }
-  if (!fs.existsSync(small)) writeTail(big, small, 10 * 1024 * 1024);
+  if (!fs.existsSync(small) && format === 'iso') writeTail(big, small, 10 * 1024 * 1024);
   return { big, small };
 }

@@ -47,6 +47,8 @@ export interface RunBinding {
   readonly logs: readonly ScanSource[];
   readonly signatures: readonly SignatureConfig[];
   readonly windowMinutes: number;
+  /** Where the scanner keeps its totals checkpoints (--state-dir, else the user's cache); null: none kept. */
+  readonly scanStateDir: string | null;
   readonly redact: Redactor;
   /** The inherited environment (plus whatever marker the caller added), without the target's env. */
   readonly baseEnv: Readonly<NodeJS.ProcessEnv>;
@@ -71,6 +73,17 @@ export interface BindInput {
   /** The inherited environment: base of target commands and source of secret values. */
   env: NodeJS.ProcessEnv;
   overrides?: Overrides;
+  /** --state-dir (absolute), or undefined for the default under the user's cache directory. */
+  stateDir?: string;
+}
+
+/** Pure: the default checkpoint directory, under the user's cache directory; null when there is no home. */
+export function defaultStateDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | null {
+  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'hunt', 'scan');
+  if (platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'hunt', 'cache', 'scan');
+  const home = platform === 'win32' ? env.USERPROFILE : env.HOME;
+  if (!home) return null;
+  return platform === 'darwin' ? path.join(home, 'Library', 'Caches', 'hunt', 'scan') : path.join(home, '.cache', 'hunt', 'scan');
 }
 
 /** Pure: the production home of a profile (absolute), unless overridden. */
@@ -131,7 +144,17 @@ export function bindRun(loaded: LoadedConfig, input: BindInput): RunBinding {
     source: l.source,
     path: path.resolve(loaded.configDir, expand(l.path, v)),
     rotated: l.rotated,
-    ...(l.timestamp ? { timestamp: { format: l.timestamp.format, field: l.timestamp.field, regex: l.timestamp.regex } } : {}),
+    ...(l.timestamp
+      ? {
+          timestamp: {
+            format: l.timestamp.format,
+            field: l.timestamp.field,
+            regex: l.timestamp.regex,
+            pattern: l.timestamp.pattern,
+            timezone: l.timestamp.timezone,
+          },
+        }
+      : {}),
   }));
   return Object.freeze({
     profile: Object.freeze({ file: loaded.file, configDir: loaded.configDir, demo: loaded.demo }),
@@ -139,6 +162,7 @@ export function bindRun(loaded: LoadedConfig, input: BindInput): RunBinding {
     logs: Object.freeze(logs),
     signatures: c.signatures,
     windowMinutes: o.values.windowMinutes ?? c.windowMinutes,
+    scanStateDir: input.stateDir ?? defaultStateDir(input.env),
     redact: createRedactor({ patterns: c.redact.patterns, secretValues: secretValues(t, target.env, input.env) }),
     baseEnv,
     commandEnv: Object.freeze({ ...baseEnv, ...target.env }),
@@ -165,11 +189,14 @@ export interface TargetFlags {
   home?: string;
   windowMinutes?: number;
   commandTimeoutMs?: number;
+  /** --state-dir: the scanner's checkpoint directory. */
+  stateDir?: string;
 }
 
 /** Loads the selected profile and binds it with HUNT_* and the flags: what collect and staging-chaos do. */
 export async function bindFromFlags(flags: TargetFlags, ctx: { cwd: string; env: NodeJS.ProcessEnv }): Promise<RunBinding> {
   const loaded = await loadConfig({ config: flags.config, demo: flags.demo, cwd: ctx.cwd, env: ctx.env });
   const { port, home, windowMinutes, commandTimeoutMs } = flags;
-  return bindRun(loaded, { env: ctx.env, overrides: runOverrides(ctx.env, { port, home, windowMinutes, commandTimeoutMs }, ctx.cwd) });
+  const stateDir = flags.stateDir ? path.resolve(ctx.cwd, flags.stateDir) : undefined;
+  return bindRun(loaded, { env: ctx.env, overrides: runOverrides(ctx.env, { port, home, windowMinutes, commandTimeoutMs }, ctx.cwd), stateDir });
 }

@@ -5,6 +5,8 @@
  * Objects are strict: an unknown key (usually a typo) is an error, never silently ignored.
  */
 import { z } from 'zod';
+import { PRESET_FORMATS } from '../scan/ts-presets.js';
+import type { TimestampFormat } from '../scan/types.js';
 import { LIMITS } from './limits.js';
 
 const duration = z.number().int().positive();
@@ -53,16 +55,28 @@ export const targetSchema = z.strictObject({
 });
 
 export const timestampSchema = z.strictObject({
-  format: z.enum(['auto', 'iso', 'json', 'epoch-ms', 'regex']).default('auto'),
+  format: z
+    .enum(['auto', 'iso', 'json', 'epoch-ms', 'regex', 'pattern', ...PRESET_FORMATS] as [TimestampFormat, ...TimestampFormat[]])
+    .default('auto')
+    .describe(
+      'auto, iso, json, epoch-ms, regex, pattern, or a preset: nginx-error, clf (nginx/Apache access), redis, postgres, syslog (RFC 3164), rfc5424, journald, go, python',
+    ),
   /** For json: dotted field path (e.g. "_meta.date"). */
   field: z.string().optional(),
-  /** For regex: first capture group is the timestamp (ISO or epoch ms). */
+  /** For regex: first capture group is the timestamp (ISO or epoch ms, or read with `pattern`). */
   regex: regexSource.optional(),
+  /** For pattern (and regex captures): strftime-style, e.g. "%d/%b/%Y:%H:%M:%S %z". */
+  pattern: z.string().min(1).optional().describe('strftime-style: %Y %m %d %e %H %M %S %f %z %Z %b %a %p %s %T %F ...'),
+  /** Zone of stamps that carry none (nginx, redis, syslog, Go, Python write local time). */
+  timezone: z.string().min(1).optional().describe('IANA zone ("Europe/Berlin") or offset ("+02:00") of zone-less stamps; default UTC'),
 });
 
 export const logSourceSchema = z.strictObject({
   source: z.string().min(1).describe('Label that signatures refer to'),
-  path: z.string().min(1).describe('Log file path; {home} and ~ allowed, relative to the config file'),
+  path: z
+    .string()
+    .min(1)
+    .describe('Log file path; {home} and ~ allowed, relative to the config file; a glob (*.log) or date pattern (app-%Y-%m-%d.log) names several files'),
   rotated: z.boolean().default(false).describe('Also read path.1, path.2.gz, ...'),
   timestamp: timestampSchema.optional(),
 });
@@ -77,6 +91,11 @@ export const signatureSchema = z.strictObject({
   severity: z.enum(['p0', 'p1', 'p2']).optional(),
   category: z.enum(['core', 'plugin-private', 'ops']).optional(),
   issueUrl: z.string().url().optional(),
+  /** Lines that also match this (same kind as pattern: literal, or regex when regex is true) do not count. */
+  exclude: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .optional()
+    .describe('Lines that also match this (literal, or a regex when regex is true) do not count, e.g. a status CLI writing into the log'),
 });
 
 const scenarioNames = [

@@ -4,6 +4,13 @@
  */
 import { PLACEHOLDERS } from './placeholders.js';
 import type { HuntConfig } from './schema.js';
+import { compilePattern } from '../scan/ts-pattern.js';
+import { validZone } from '../scan/ts-zone.js';
+
+/** A signature's exclusions as a list (the profile may give one string). */
+export function excludeList(x: string | string[] | undefined): string[] {
+  return x === undefined ? [] : Array.isArray(x) ? x : [x];
+}
 
 export interface ConfigIssue {
   path: PropertyKey[];
@@ -78,6 +85,22 @@ export function semanticIssues(config: HuntConfig): ConfigIssue[] {
     if (l.timestamp?.format === 'regex' && !l.timestamp.regex) {
       out.push({ path: ['logs', i, 'timestamp', 'regex'], message: 'required when format is "regex"' });
     }
+    if (l.timestamp?.format === 'pattern' && !l.timestamp.pattern) {
+      out.push({ path: ['logs', i, 'timestamp', 'pattern'], message: 'required when format is "pattern"' });
+    }
+    if (l.timestamp?.pattern) {
+      try {
+        compilePattern(l.timestamp.pattern);
+      } catch (err) {
+        out.push({ path: ['logs', i, 'timestamp', 'pattern'], message: (err as Error).message });
+      }
+    }
+    if (l.timestamp?.timezone && !validZone(l.timestamp.timezone)) {
+      out.push({
+        path: ['logs', i, 'timestamp', 'timezone'],
+        message: `unknown time zone "${l.timestamp.timezone}" (an IANA name like Europe/Berlin, or an offset like +02:00)`,
+      });
+    }
   });
 
   const sources = new Set(config.logs.map((l) => l.source));
@@ -96,6 +119,10 @@ export function semanticIssues(config: HuntConfig): ConfigIssue[] {
     if (s.regex) {
       const err = validRegex(s.pattern);
       if (err) out.push({ path: ['signatures', i, 'pattern'], message: `invalid regular expression: ${err}` });
+      excludeList(s.exclude).forEach((x) => {
+        const e = validRegex(x);
+        if (e) out.push({ path: ['signatures', i, 'exclude'], message: `invalid regular expression: ${e}` });
+      });
     }
   });
 

@@ -51,13 +51,12 @@ export function assembleReport(input: AssembleInput): HuntReportV1 {
   const { opts, final } = input;
   const checks = input.steps.flatMap((s) => input.stepChecks.get(s.id) ?? []);
   const windowMinutes = final?.window.minutes ?? input.windowMinutes ?? 0;
-  const current = (final?.signatures ?? []).map((s) => ({
-    name: s.name,
-    source: s.source,
-    countWindow: s.countWindow,
-    countTotal: s.countTotal,
-    windowMinutes,
-  }));
+  // A window count that could not be computed is kept out of signatures[] (the report contract wants an integer,
+  // and a 0 would read as "not seen", even "resolved" against a baseline); the T4 check warns window-unverifiable.
+  const unknownWindow = (final?.signatures ?? []).filter((s) => s.countWindow === null).map((s) => ({ name: s.name, source: s.source }));
+  const current = (final?.signatures ?? []).flatMap((s) =>
+    s.countWindow === null ? [] : [{ name: s.name, source: s.source, countWindow: s.countWindow, countTotal: s.countTotal, windowMinutes }],
+  );
   const deltas = signatureDeltas(current, input.baseline ? baselineIndex(input.baseline) : null, input.threshold);
   const profileByName = new Map(input.profile.map((p) => [p.name, p]));
   const evidence = Object.fromEntries((final?.signatures ?? []).map((s) => [s.name, { firstSeen: s.firstSeen, lastSeen: s.lastSeen, samples: s.samples }]));
@@ -99,6 +98,7 @@ export function assembleReport(input: AssembleInput): HuntReportV1 {
     },
   };
   if (input.internalErrors.length) metadata.internalErrors = [...input.internalErrors];
+  if (unknownWindow.length) metadata.signaturesWindowUnknown = unknownWindow;
   return {
     version: '1',
     release: opts.release,

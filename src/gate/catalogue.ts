@@ -2,7 +2,7 @@
  * The gate's step catalogue: which steps exist for these options and profile, and what each waits for.
  * Deterministic for the same inputs, so a resumed run rebuilds exactly the catalogue the journal speaks of.
  *
- *   T0 preflight -> T1 update -> restart -> ready -> verify -> post -> T2 tests (pool) -+-> T4 observe -+-> final -> report
+ *   T0 preflight -> T1 update -> restart -> ready -> verify -> post -> T2 tests (pool) -+-> T4 observe -+-> final -> appended errors -> report
  *                                                                                     +-> T3 chaos ---+
  * T3 overlaps only the observation window: the chaos lane's isolation audit watches the real app home and
  * the working directory, and T1/T2 legitimately change those (restart rewrites the lock, an update or a
@@ -11,6 +11,7 @@
 import type { Check } from '../core/report-types.js';
 import { observeStep } from './observe.js';
 import type { StepInfo } from './resume.js';
+import { appendedStep } from './steps/appended.js';
 import { changeSteps } from './steps/change.js';
 import { chaosStep } from './steps/chaos.js';
 import { reportStep } from './steps/report.js';
@@ -29,7 +30,8 @@ export function buildSteps(gate: Pick<GateContext, 'opts' | 'bound'>, stepChecks
   const chaos = chaosStep(testIds);
   const observe = observeStep(serial ? [chaos.id] : testIds);
   const final = finalStep([observe.id, chaos.id]);
-  const before = [pre, ...change, post, ...tests, chaos, observe, final];
+  const appended = appendedStep([final.id]);
+  const before = [pre, ...change, post, ...tests, chaos, observe, final, appended];
   const steps: StepDef[] = [...before];
   steps.push(
     reportStep(

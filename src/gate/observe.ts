@@ -8,6 +8,7 @@
 import { probeHealth } from '../probes/health.js';
 import { isPortOpen } from '../runtime/ports.js';
 import type { StepDef } from './types.js';
+import { markPhase } from './steps/appended.js';
 import { makeCheck, skipCheck } from './steps/common.js';
 
 export interface ObserveThresholds {
@@ -54,6 +55,7 @@ export function observeStep(deps: string[]): StepDef {
     deps,
     async run(r) {
       const { gate } = r;
+      await markPhase(gate, 'T4').catch(() => {}); // lines after this were logged during the observation
       const seconds = gate.opts.observeSeconds;
       if (seconds <= 0) return { checks: [skipCheck(gate, def, 'no observation window requested (--observe-seconds)')] };
       r.started(process.pid);

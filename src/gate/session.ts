@@ -153,7 +153,9 @@ export async function resumedSession(header: RunRecord, env: NodeJS.ProcessEnv, 
       : { ...assertValidAllowlist(parseJsonText(allowText, opts.allowlistFile!, '--resume'), opts.allowlistFile!, 'allowlist'), file: opts.allowlistFile! };
   const baseText = await inputCopy(outDir, INPUTS.baseline, p.inputs.baseline);
   const baseline = baseText === null ? null : assertValidReport(parseJsonText(baseText, opts.baselineFile!, '--resume'), opts.baselineFile!);
-  const bound = bindRun(loaded, { env: gateEnv(env, outDir), overrides: persistedOverrides(p.options) });
+  // Journals written before --state-dir existed: the gate's own checkpoint directory.
+  const stateDir = p.options.stateDir ?? path.join(outDir, 'scan-state');
+  const bound = bindRun(loaded, { env: gateEnv(env, outDir), overrides: persistedOverrides(p.options), stateDir });
   return context(bound, opts, cwd, progress, allowlist, baseline);
 }
 

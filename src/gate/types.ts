@@ -15,6 +15,8 @@ export interface GateOptions {
   runId: string;
   /** Absolute out-dir. */
   outDir: string;
+  /** The log scanner's checkpoint directory (absolute; default <outDir>/scan-state, which a resume reuses). */
+  stateDir: string;
   demo: boolean;
   /** Absolute path of the profile as given (the journal keeps a copy under inputs/). */
   configFile: string;

@@ -57,7 +57,8 @@ export interface SnapshotSignature {
   severity?: 'p0' | 'p1' | 'p2';
   category?: 'core' | 'plugin-private' | 'ops';
   issueUrl?: string;
-  countWindow: number;
+  /** null when it could not be computed: no recognisable timestamp in the source, or nothing readable. */
+  countWindow: number | null;
   countTotal: number;
   /** ISO timestamps of the first/last match inside the window. */
   firstSeen: string | null;
@@ -74,10 +75,18 @@ export interface SnapshotLogSource {
   missing: boolean;
   error: string | null;
   timestampFormat: SourceScanInfo['timestampFormat'];
+  /** The preset in use (named or auto-detected). */
+  timestampPreset?: string;
   linesTotal: number;
+  /** Lines whose timestamp was examined (the window regions of seeked files). */
+  linesTimestampChecked?: number;
   linesWithoutTimestamp: number;
+  /** false: this source's window counts are unknown (null). */
+  windowKnown?: boolean;
   seeked: boolean;
   bytesRead: number;
+  /** Bytes counted from the scanner's checkpoint instead of read again. */
+  bytesFromCheckpoint?: number;
   totalsExact: boolean;
 }
 
@@ -115,7 +124,11 @@ export interface RuntimeSnapshot {
     version: string | null;
     signaturesInWindow: number;
     signaturesMatchedInWindow: string[];
+    /** Signatures whose window count is unknown (null): never reported as 0. */
+    signaturesWindowUnknown?: string[];
     logSourcesMissing: string[];
+    /** Sources with lines but no recognisable timestamp. */
+    logSourcesWithoutTimestamps?: string[];
     commandsTimedOut: string[];
   };
 }

@@ -8,7 +8,8 @@ import { huntVersion } from '../config/package.js';
 import { commandOutcome, parseVersion, runRecord } from './command-record.js';
 import type { Progress } from '../runtime/progress.js';
 import { scanSignatures } from '../scan/index.js';
-import type { ScanResult } from '../scan/types.js';
+import type { ScanResult, ScanSignature } from '../scan/types.js';
+import { excludeList } from '../config/semantic.js';
 import { probeHealth, type HealthProbe } from './health.js';
 import { scanListeners, type ListenerScan } from './listeners.js';
 import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, type RuntimeSnapshot, type SnapshotLogSource, type SnapshotSignature } from './snapshot-types.js';
@@ -25,6 +26,22 @@ export interface SnapshotOptions {
 
 const quiet: Progress = { step: () => ({ done() {}, update() {} }), info() {} };
 
+/** What to tell the user about a source whose lines carry no recognisable timestamp (collect and the gate). */
+export function windowUnknownHint(source: string): string {
+  return `log source "${source}": no line carries a recognisable timestamp, so its window counts are unknown (null, not 0); set logs[].timestamp in the profile (a preset such as nginx-error, clf, redis, syslog, or format "pattern" with a strftime pattern; see docs/config.md)`;
+}
+
+/** The profile's signatures as the scanner takes them (exclusions as the signature's own kind of pattern). */
+export function scanSignatureSpecs(bound: Pick<RunBinding, 'signatures'>): ScanSignature[] {
+  return bound.signatures.map((s) => ({
+    name: s.name,
+    source: s.source,
+    pattern: s.pattern,
+    regex: s.regex,
+    ...(s.exclude ? { exclude: excludeList(s.exclude).map((pattern) => ({ pattern, regex: s.regex })) } : {}),
+  }));
+}
+
 function snapshotSignatures(bound: RunBinding, scan: ScanResult): SnapshotSignature[] {
   const byName = new Map(scan.signatures.map((s) => [s.name, s]));
   return bound.signatures.map((cfg) => {
@@ -36,7 +53,8 @@ function snapshotSignatures(bound: RunBinding, scan: ScanResult): SnapshotSignat
       ...(cfg.severity ? { severity: cfg.severity } : {}),
       ...(cfg.category ? { category: cfg.category } : {}),
       ...(cfg.issueUrl ? { issueUrl: cfg.issueUrl } : {}),
-      countWindow: s?.countWindow ?? 0,
+      // A signature the scanner did not report stays unknown too: never a silent 0.
+      countWindow: s ? s.countWindow : null,
       countTotal: s?.countTotal ?? 0,
       firstSeen: s?.firstSeen ?? null,
       lastSeen: s?.lastSeen ?? null,
@@ -61,11 +79,14 @@ export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Pr
   const healthP: Promise<HealthProbe | null> = target.healthUrl
     ? probeHealth(target.healthUrl, { timeoutMs: target.healthTimeoutMs, redact })
     : Promise.resolve(null);
-  const scanP = scanSignatures(
-    [...bound.logs],
-    bound.signatures.map((s) => ({ name: s.name, source: s.source, pattern: s.pattern, regex: s.regex })),
-    { windowStartMs: window.startMs, windowEndMs: window.endMs, redact, maxSamples: 3, totals: opts.totals ?? true },
-  );
+  const scanP = scanSignatures([...bound.logs], scanSignatureSpecs(bound), {
+    windowStartMs: window.startMs,
+    windowEndMs: window.endMs,
+    redact,
+    maxSamples: 3,
+    totals: opts.totals ?? true,
+    stateDir: bound.scanStateDir ?? undefined,
+  });
   // Attach handlers now: a rejection must not go unhandled while an earlier step is still awaited.
   for (const p of [versionP, statusP, processP, healthP, scanP]) p.catch(() => {});
 
@@ -89,9 +110,16 @@ export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Pr
   step = progress.step(`log signatures (${window.minutes} min window)`);
   const scan = await scanP;
   const signatures = snapshotSignatures(bound, scan);
-  const inWindow = signatures.reduce((n, s) => n + s.countWindow, 0);
+  const inWindow = signatures.reduce((n, s) => n + (s.countWindow ?? 0), 0);
   const missing = scan.sources.filter((s) => s.missing || s.error).map((s) => s.source);
-  step.done(missing.length ? 'warn' : 'pass', `${inWindow} match(es) in window${missing.length ? `; missing/unreadable: ${missing.join(', ')}` : ''}`);
+  const noTs = scan.sources.filter((s) => !s.windowKnown && !s.missing && s.linesTotal > 0).map((s) => s.source);
+  const unknown = signatures.filter((s) => s.countWindow === null).map((s) => s.name);
+  const notes = [
+    missing.length ? `missing/unreadable: ${missing.join(', ')}` : '',
+    noTs.length ? `window unknown (no recognisable timestamp): ${noTs.join(', ')}` : '',
+  ].filter(Boolean);
+  step.done(missing.length || unknown.length ? 'warn' : 'pass', `${inWindow} match(es) in window${notes.length ? `; ${notes.join('; ')}` : ''}`);
+  for (const src of noTs) progress.info(`warning: ${windowUnknownHint(src)}`);
 
   const parsedVersion = version.exitCode === 0 && !version.timedOut ? parseVersion(`${version.stdout}\n${version.stderr}`) : null;
   const running = status.exitCode === 0 && !status.timedOut;
@@ -105,10 +133,14 @@ export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Pr
       missing: s.missing,
       error: s.error ? redact(s.error) : null,
       timestampFormat: s.timestampFormat,
+      ...(s.timestampPreset ? { timestampPreset: s.timestampPreset } : {}),
       linesTotal: s.linesTotal,
+      linesTimestampChecked: s.linesTimestampChecked,
       linesWithoutTimestamp: s.linesWithoutTimestamp,
+      windowKnown: s.windowKnown,
       seeked: s.seeked,
       bytesRead: s.bytesRead,
+      bytesFromCheckpoint: s.bytesFromCheckpoint,
       totalsExact: s.totalsExact,
     }));
   return {
@@ -137,8 +169,10 @@ export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Pr
       healthy: health ? health.ok : null,
       version: parsedVersion,
       signaturesInWindow: inWindow,
-      signaturesMatchedInWindow: signatures.filter((s) => s.countWindow > 0).map((s) => s.name),
+      signaturesMatchedInWindow: signatures.filter((s) => (s.countWindow ?? 0) > 0).map((s) => s.name),
+      signaturesWindowUnknown: unknown,
       logSourcesMissing: missing,
+      logSourcesWithoutTimestamps: noTs,
       commandsTimedOut: [version.timedOut ? 'version' : '', status.timedOut ? 'status' : ''].filter(Boolean),
     },
   };

@@ -19,6 +19,7 @@ import { compileRegexSig, findRegexLines, type RegexSig } from './regex.js';
 import { createTsReader, type TsReader } from './timestamps.js';
 import { noteOrder, ORDER_SLACK_MS, walkFull, walkWindow, type WindowWalkState } from './line-walk.js';
 import { Sampler } from './sampler.js';
+import { compileExcludes, lineExcluded, type Exclude } from './exclude.js';
 import type { PartialResult, ScanParams, SigPartial } from './params.js';
 
 interface LongLine {
@@ -35,6 +36,7 @@ export class ChunkScanner {
   private lit: LiteralMatcher | null = null; // built on the first chunk, which it calibrates on
   private readonly lits: Array<Buffer | null>;
   private readonly regexes: RegexSig[] = [];
+  private readonly excludes: Array<Exclude[] | null>;
   private readonly litLen: number[];
   private readonly lastCounted: Float64Array;
   private readonly res: SigPartial[];
@@ -62,6 +64,7 @@ export class ChunkScanner {
       if (s.regex) this.regexes.push(compileRegexSig(i, s.pattern));
     });
     this.litLen = lits.map((b) => (b ? b.length : 0));
+    this.excludes = p.sigs.map((s) => compileExcludes(s.exclude));
     this.lastCounted = new Float64Array(p.sigs.length).fill(-1);
     this.res = p.sigs.map(() => ({ total: 0, window: 0, minTs: null, maxTs: null, samples: [] }));
     this.sampler = new Sampler(p.sampleBytes);
@@ -195,6 +198,8 @@ export class ChunkScanner {
       const lineAbs = onCont ? cont.lineAbs : this.base + ls;
       if (this.lastCounted[sig] === lineAbs) continue;
       this.lastCounted[sig] = lineAbs;
+      const ex = this.excludes[sig];
+      if (ex && lineExcluded(this.buf, ls, this.lineEnd(view, ls, re), ex)) continue; // a long line: its visible part
       let owner = NaN;
       for (let q = ls; ;) {
         if (q === memoLine) owner = memoTs;

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { createTsReader, type TsSpec } from './timestamps.js';
+import { AUTO_ORDER, presetOf, PRESETS, type Preset, type PresetName } from './ts-presets.js';
 import type { ScanSource } from './types.js';
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -59,14 +60,41 @@ function countHits(head: Buffer, spec: TsSpec, cap: number): number {
   return hits;
 }
 
-/** The spec to scan with; `head` is a sample of the source (empty when nothing could be read). */
-export function resolveTsSpec(ts: ScanSource['timestamp'], head: Buffer, cap: number): TsSpec {
+/** The spec of a preset, with the source's zone and the reference time of year-less stamps. */
+export function presetSpec(name: PresetName, zone: string | undefined, refMs: number): TsSpec {
+  const p: Preset = PRESETS[name];
+  const extra = { ...(zone ? { zone } : {}), preset: name };
+  if (!p.patterns) return { format: 'iso', skip: p.skip === 'start' ? undefined : p.skip, ...extra };
+  // A boundary after the stamp, unless the pattern itself ends with a literal (nginx's " [").
+  return { format: 'pattern', patterns: p.patterns, skip: p.skip, boundary: p.patterns.every((x) => /%[a-zA-Z]$/.test(x)), refMs, ...extra };
+}
+
+/**
+ * The spec to scan with; `head` is a sample of the source (empty when nothing could be read). `refMs` is the
+ * reference time of year-less stamps (the window end).
+ */
+export function resolveTsSpec(ts: ScanSource['timestamp'], head: Buffer, cap: number, refMs = Date.now()): TsSpec {
   const format = ts?.format ?? 'auto';
-  if (format === 'iso' || format === 'epoch-ms') return { format };
-  if (format === 'regex') return { format, regex: ts?.regex };
-  if (format === 'json' && ts?.field) return { format, field: ts.field };
-  const jsonCandidates = (ts?.field ? [ts.field] : JSON_TIME_FIELDS).map((field): TsSpec => ({ format: 'json', field }));
-  const candidates: TsSpec[] = format === 'json' ? jsonCandidates : [{ format: 'iso' }, ...jsonCandidates, { format: 'epoch-ms' }];
+  const zone = ts?.timezone;
+  const z = zone ? { zone } : {};
+  if (format === 'iso' || format === 'epoch-ms') return { format, ...z };
+  if (format === 'regex') return { format, regex: ts?.regex, ...(ts?.pattern ? { patterns: [ts.pattern] } : {}), refMs, ...z };
+  if (format === 'pattern') return { format, patterns: ts?.pattern ? [ts.pattern] : [], refMs, ...z };
+  const preset = presetOf(format);
+  if (preset) return presetSpec(preset, zone, refMs);
+  if (format === 'json' && ts?.field) return { format, field: ts.field, ...z };
+  const jsonCandidates = (ts?.field ? [ts.field] : JSON_TIME_FIELDS).map((field): TsSpec => ({ format: 'json', field, ...z }));
+  // On equal hits the earlier wins: presets that need more context first, ISO before the presets it reads alike.
+  const candidates: TsSpec[] =
+    format === 'json'
+      ? jsonCandidates
+      : [
+          ...AUTO_ORDER.map((n) => presetSpec(n, zone, refMs)),
+          { format: 'iso', ...z },
+          presetSpec('rfc5424', zone, refMs),
+          ...jsonCandidates,
+          { format: 'epoch-ms' },
+        ];
   let best: TsSpec | null = null;
   let bestHits = 0;
   for (const spec of candidates) {
@@ -77,5 +105,5 @@ export function resolveTsSpec(ts: ScanSource['timestamp'], head: Buffer, cap: nu
     }
   }
   if (best) return best;
-  return format === 'json' ? { format: 'json', field: 'time' } : { format: 'none' };
+  return format === 'json' ? { format: 'json', field: 'time', ...z } : { format: 'none' };
 }

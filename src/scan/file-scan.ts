@@ -1,28 +1,25 @@
 /**
- * Feeds files into a ChunkScanner: a byte range of a plain file (read straight into the scanner's buffer),
- * or a whole gzip file (streamed through gunzip). Runs the same in the main thread and in a worker.
+ * Feeds files into a ChunkScanner (timestamps, window): a byte range of a plain file (read straight into the
+ * scanner's buffer) or a whole gzip file (streamed through gunzip). Also the worker threads' task runner, whose
+ * tasks are totals counts (count-io.ts).
  */
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { ChunkScanner } from './chunk-scanner.js';
-import type { PartialResult, ScanParams } from './params.js';
+import { countPath } from './count-io.js';
+import type { CountParams, CountResult, PartialResult, ScanParams } from './params.js';
 import { createTsReader } from './timestamps.js';
 
-export type ScanTask = { kind: 'range'; path: string; start: number; end: number; params: ScanParams } | { kind: 'gzip'; path: string; params: ScanParams };
+/** The unit a worker thread receives: count a byte range of a plain file (the totals pass). */
+export type ScanTask = { kind: 'count'; path: string; start: number; end: number; params: CountParams };
 
 const BACK_BLOCK = 64 * 1024;
 const READ_AHEAD = 1 << 20;
 
-/** Runs one task (the unit a worker receives). */
-export async function runTask(task: ScanTask): Promise<PartialResult> {
-  if (task.kind === 'gzip') return scanGzip(task.path, task.params);
-  const fh = await open(task.path, 'r');
-  try {
-    return await scanRange(fh, task.start, task.end, task.params);
-  } finally {
-    await fh.close();
-  }
+/** Runs one task (in a worker thread or this one). */
+export async function runTask(task: ScanTask): Promise<CountResult> {
+  return countPath(task.path, task.start, task.end, task.params);
 }
 
 /**

@@ -5,11 +5,16 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { expandLogPath, isMultiPath } from './paths.js';
 
 export interface LogFile {
   path: string;
   size: number;
   gzip: boolean;
+  /** Identity for checkpoints and marks (see identity.ts). */
+  dev: number;
+  ino: number;
+  mtimeMs: number;
 }
 
 export interface SourceFiles {
@@ -34,7 +39,8 @@ async function inspect(file: string): Promise<LogFile> {
   try {
     const magic = Buffer.alloc(2);
     const { bytesRead } = await fh.read(magic, 0, 2, 0);
-    return { path: file, size: st.size, gzip: bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b };
+    const gzip = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    return { path: file, size: st.size, gzip, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs };
   } finally {
     await fh.close();
   }
@@ -60,10 +66,19 @@ async function rotatedSiblings(live: string): Promise<string[]> {
   return found.map((f) => path.join(dir, f.name));
 }
 
-/** Lists the files of a source; missing or unreadable files are reported, never thrown. */
+/**
+ * Lists the files of a source, oldest first; missing or unreadable files are reported, never thrown. `live`
+ * may be a glob or a date pattern (paths.ts): each match in order, with its rotated siblings before it when
+ * `rotated`; "missing" then means that nothing matched.
+ */
 export async function discoverFiles(live: string, rotated: boolean): Promise<SourceFiles> {
   const out: SourceFiles = { files: [], liveMissing: false, errors: [] };
-  const candidates = rotated ? [...(await rotatedSiblings(live)), live] : [live];
+  const multi = isMultiPath(live);
+  const lives = multi ? await expandLogPath(live) : [live];
+  if (multi && lives.length === 0) out.liveMissing = true;
+  const seen = new Set<string>();
+  const candidates: string[] = [];
+  for (const l of lives) for (const f of rotated ? [...(await rotatedSiblings(l)), l] : [l]) if (!seen.has(f)) (seen.add(f), candidates.push(f));
   for (const file of candidates) {
     try {
       out.files.push(await inspect(file));

@@ -6,55 +6,68 @@
  * previous timestamped line's; lines before any timestamp count in countTotal but not in countWindow; the
  * window is inclusive [windowStartMs, windowEndMs]. Each file starts without an inherited timestamp.
  *
- * Modes: default (totals) = a full scan of every file, big files split into line-aligned byte ranges scanned
- * by worker threads; totals:false = window-only: a binary-search seek per time-ordered file, reading only the
- * window's bytes, falling back to a full scan of a file that turns out not to be ordered.
+ * Two passes, each reading only what it needs:
+ * - totals (default): per file, the bytes after its checkpoint (all of it without one) go through the
+ *   WebAssembly counter, big ranges split over worker threads; the new checkpoint is written when a state
+ *   directory is given (checkpoint.ts). totals:false skips this pass (countTotal = countWindow, not exact).
+ * - window: a seek to the window start in every time-ordered file, a full timestamp walk otherwise.
+ * When no line read carries a recognisable timestamp, the window is unknown: countWindow is null.
  */
-import { open } from 'node:fs/promises';
+import { checkpointFile, loadCheckpoint, saveCheckpoint, sigKey } from './checkpoint.js';
 import { readHead, resolveTsSpec } from './detect.js';
-import { alignToLineStart, runTask, scanGzip, scanRange, type ScanTask } from './file-scan.js';
 import { describeReadError, discoverFiles, type LogFile } from './files.js';
-import { ORDER_SLACK_MS } from './line-walk.js';
+import type { FilePoint } from './identity.js';
 import { addPartial, emptySig, mergeSig, toSignatureCount } from './merge.js';
-import { DEFAULT_CHUNK, DEFAULT_SAMPLE_BYTES, DEFAULT_TS_CAP, WORD_FILTER_MIN, type PartialResult, type ScanParams, type SigPartial } from './params.js';
+import {
+  DEFAULT_CHUNK,
+  DEFAULT_COUNT_CHUNK,
+  DEFAULT_SAMPLE_BYTES,
+  DEFAULT_TS_CAP,
+  WORD_FILTER_MIN,
+  sigSpecs,
+  type CountParams,
+  type ScanParams,
+  type SigPartial,
+  type SigSpec,
+} from './params.js';
 import { defaultWorkers, ScanPool } from './pool.js';
-import { planWindowSeek } from './seek.js';
+import { resolvePoint, countFrom, type Splitter } from './totals.js';
 import type { ScanOptions, ScanResult, ScanSignature, ScanSource, SourceScanInfo } from './types.js';
+import { createTsReader } from './timestamps.js';
+import { windowScan } from './window.js';
 
 export type * from './types.js';
-
-const PARALLEL_MIN = 32 << 20; // below this a file is scanned in one piece: worker start-up would cost more
-const MIN_RANGE = 8 << 20;
-const RANGES_PER_THREAD = 4; // small ranges balance the threads (the last range of one thread ends with the others)
+export { markLogs, scanAppended, type AppendedLine, type AppendedOptions, type AppendedResult, type LogMark } from './marks.js';
 
 interface Ctx {
   opts: ScanOptions;
   totals: boolean;
   maxSamples: number;
   chunkSize: number;
+  countChunk: number;
   tsCap: number;
   sampleBytes: number;
-  rangeBytes?: number;
   wordFilterMin: number;
-  workers: number;
-  pool: ScanPool;
+  wasm: boolean;
+  split: Splitter;
 }
 
 /** Scans every source for its signatures; results follow the order of `signatures` and `sources`. */
 export async function scanSignatures(sources: ScanSource[], signatures: ScanSignature[], opts: ScanOptions): Promise<ScanResult> {
   const t = opts.tuning ?? {};
   const workers = t.workers ?? defaultWorkers();
+  const pool = new ScanPool(workers);
   const ctx: Ctx = {
     opts,
     totals: opts.totals !== false,
     maxSamples: opts.maxSamples ?? 3,
     chunkSize: t.chunkBytes ?? DEFAULT_CHUNK,
+    countChunk: t.countChunkBytes ?? t.chunkBytes ?? DEFAULT_COUNT_CHUNK,
     tsCap: t.tsCapBytes ?? DEFAULT_TS_CAP,
     sampleBytes: t.sampleBytes ?? DEFAULT_SAMPLE_BYTES,
-    rangeBytes: t.rangeBytes,
     wordFilterMin: t.wordFilterMinBytes ?? WORD_FILTER_MIN,
-    workers,
-    pool: new ScanPool(workers),
+    wasm: t.wasm !== false,
+    split: { pool, workers, rangeBytes: t.rangeBytes },
   };
   try {
     const outcomes = await Promise.all(
@@ -68,13 +81,19 @@ export async function scanSignatures(sources: ScanSource[], signatures: ScanSign
       }),
     );
     const acc: SigPartial[] = signatures.map(() => emptySig());
-    for (const o of outcomes) o.sigIdx.forEach((sigI, k) => mergeSig(acc[sigI], o.acc[k], ctx.maxSamples));
+    const known = signatures.map(() => true);
+    for (const o of outcomes) {
+      o.sigIdx.forEach((sigI, k) => {
+        mergeSig(acc[sigI], o.acc[k], ctx.maxSamples);
+        if (!o.info.windowKnown) known[sigI] = false;
+      });
+    }
     return {
-      signatures: signatures.map((s, i) => toSignatureCount(s.name, s.source, acc[i], ctx.totals, opts.redact)),
+      signatures: signatures.map((s, i) => toSignatureCount(s.name, s.source, acc[i], ctx.totals, known[i], opts.redact)),
       sources: outcomes.map((o) => o.info),
     };
   } finally {
-    await ctx.pool.close();
+    await pool.close();
   }
 }
 
@@ -86,9 +105,12 @@ function newInfo(src: ScanSource, totals: boolean): SourceScanInfo {
     missing: false,
     timestampFormat: 'none',
     linesTotal: 0,
+    linesTimestampChecked: 0,
     linesWithoutTimestamp: 0,
+    windowKnown: true,
     seeked: false,
     bytesRead: 0,
+    bytesFromCheckpoint: 0,
     totalsExact: totals,
   };
 }
@@ -103,27 +125,39 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
   const found = await discoverFiles(src.path, src.rotated);
   info.missing = found.liveMissing;
   found.errors.forEach((e) => addError(info, e));
-  if (found.files.length === 0) return { info, acc };
+  if (found.files.length === 0) {
+    info.windowKnown = false; // nothing could be read: a count of 0 would claim what was not seen
+    return { info, acc };
+  }
   // Detect on the newest file that has something recognisable: a just-rotated live file may be empty.
-  let ts = resolveTsSpec(src.timestamp, Buffer.alloc(0), ctx.tsCap);
+  const refMs = ctx.opts.windowEndMs; // year-less stamps (syslog) are read relative to the window end
+  let ts = resolveTsSpec(src.timestamp, Buffer.alloc(0), ctx.tsCap, refMs);
   const detect = !src.timestamp || src.timestamp.format === 'auto' || (src.timestamp.format === 'json' && !src.timestamp.field);
   for (let i = found.files.length - 1; detect && i >= 0; i--) {
     const f = found.files[i];
     try {
       const head = await readHead(f.path, f.gzip);
       info.bytesRead += f.gzip ? 0 : head.length;
-      ts = resolveTsSpec(src.timestamp, head, ctx.tsCap);
+      ts = resolveTsSpec(src.timestamp, head, ctx.tsCap, refMs);
       if (ts.format !== 'none') break;
     } catch (err) {
       addError(info, describeReadError(err, f.path));
     }
   }
+  try {
+    createTsReader(ts, ctx.tsCap); // an unknown zone or pattern token: the window cannot be read, totals still can
+  } catch (err) {
+    addError(info, `source ${src.source}: ${(err as Error).message}`);
+    ts = { format: 'none' };
+  }
   info.timestampFormat = ts.format;
+  if (ts.preset) info.timestampPreset = ts.preset;
   if (ts.format === 'json') info.timestampField = ts.field;
   if (ts.format === 'regex' && !ts.regex) addError(info, `source ${src.source}: timestamp format "regex" needs timestamp.regex`);
   if (sigs.length === 0) return { info, acc };
+  const specs = sigSpecs(sigs);
   const params: ScanParams = {
-    sigs: sigs.map((s) => ({ pattern: s.pattern, regex: s.regex })),
+    sigs: specs,
     ts,
     windowStartMs: ctx.opts.windowStartMs,
     windowEndMs: ctx.opts.windowEndMs,
@@ -134,102 +168,68 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
     tsCapBytes: ctx.tsCap,
     sampleBytes: ctx.sampleBytes,
   };
-  const parts = ctx.totals ? await fullScan(found.files, params, ctx, info) : await windowScan(found.files, params, ctx, info);
-  for (const part of parts) addPartial(acc, info, part, ctx.maxSamples);
+  const [totals, win] = await Promise.all([
+    ctx.totals ? countTotals(src, found.files, specs, ctx, info) : null,
+    windowScan(found.files, params, ctx.wordFilterMin),
+  ]);
+  win.errors.forEach((e) => addError(info, e));
+  for (const part of win.parts) addPartial(acc, info, part, ctx.maxSamples);
+  info.seeked = win.seeked;
+  info.files = totals ? totals.files : win.files;
+  if (totals) {
+    totals.counts.forEach((n, i) => (acc[i].total = n));
+    info.linesTotal = totals.lines;
+  } else info.linesTotal = info.linesTimestampChecked;
+  // Lines were read but none had a timestamp (or the format is unknown): window counts cannot be computed. When
+  // the window pass read no file at all, every file was an archive too old to hold window lines: a known 0.
+  if (info.linesTotal > 0 && (ts.format === 'none' || (win.files.length > 0 && !win.timestampsSeen))) info.windowKnown = false;
   return { info, acc };
 }
 
-/** Every file in full, big plain files split into ranges for the pool; results in file order. */
-async function fullScan(files: LogFile[], params: ScanParams, ctx: Ctx, info: SourceScanInfo): Promise<PartialResult[]> {
-  const perFile = await Promise.all(
-    files.map(async (f) => {
-      try {
-        const tasks = await planTasks(f, params, ctx, info);
-        // allSettled: a failed range must not leave its siblings running after the scan has returned.
-        const settled = await Promise.allSettled(tasks.map((task) => (tasks.length > 1 ? ctx.pool.run(task) : runTask(task))));
-        const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
-        return { f, parts: settled.map((r) => (r as PromiseFulfilledResult<PartialResult>).value) };
-      } catch (err) {
+/** Exact totals of every file: checkpointed counts plus the bytes after each checkpoint. */
+async function countTotals(src: ScanSource, files: LogFile[], specs: SigSpec[], ctx: Ctx, info: SourceScanInfo) {
+  const stateDir = ctx.opts.stateDir;
+  const key = sigKey(specs);
+  const cpFile = stateDir ? checkpointFile(stateDir, src.path, key) : null;
+  const prior = cpFile ? ((await loadCheckpoint(cpFile, src.path, key, specs.length))?.files ?? []) : [];
+  const p: CountParams = { sigs: specs, chunkSize: ctx.countChunk, keepLines: 0, lineBytes: 0, wasm: ctx.wasm };
+  // Points are matched newest file first (the live file claims its own inode), then files are counted together.
+  const used = new Set<FilePoint>();
+  const from = new Map<LogFile, FilePoint | null>();
+  for (const f of [...files].reverse()) {
+    try {
+      from.set(f, await resolvePoint(f, prior, used));
+    } catch {
+      from.set(f, null);
+    }
+  }
+  const counted = await Promise.all(
+    files.map((f) =>
+      countFrom(f, from.get(f) ?? null, p, ctx.split).catch((err: unknown) => {
         addError(info, describeReadError(err, f.path));
-        return { f, parts: [] as PartialResult[] };
-      }
-    }),
+        return null;
+      }),
+    ),
   );
-  for (const { f, parts } of perFile) if (parts.length > 0) info.files.push(f.path);
-  return perFile.flatMap((p) => p.parts);
-}
-
-async function planTasks(f: LogFile, params: ScanParams, ctx: Ctx, info: SourceScanInfo): Promise<ScanTask[]> {
-  if (f.gzip) return [{ kind: 'gzip', path: f.path, params: { ...params, wordFilter: f.size * 4 >= ctx.wordFilterMin } }];
-  const target =
-    ctx.rangeBytes ?? (f.size < PARALLEL_MIN || ctx.workers <= 1 ? f.size : Math.max(MIN_RANGE, Math.ceil(f.size / (RANGES_PER_THREAD * ctx.workers))));
-  const n = target > 0 ? Math.max(1, Math.ceil(f.size / target)) : 1;
-  const cuts = [0];
-  if (n > 1) {
-    const fh = await open(f.path, 'r');
-    try {
-      for (let k = 1; k < n; k++) {
-        const a = await alignToLineStart(fh, Math.floor((f.size * k) / n), f.size);
-        info.bytesRead += a.bytes;
-        if (a.pos > cuts[cuts.length - 1] && a.pos < f.size) cuts.push(a.pos);
-      }
-    } finally {
-      await fh.close();
-    }
+  const ok = counted.filter((c) => c !== null);
+  const out = { files: ok.map((c) => c.file.path), counts: specs.map(() => 0), lines: 0 };
+  for (const c of ok) {
+    c.counts.forEach((n, i) => (out.counts[i] += n));
+    out.lines += c.lines;
+    info.bytesRead += c.read.bytesRead;
+    info.bytesFromCheckpoint += c.from ? c.from.offset : 0;
   }
-  return cuts.map((start, i) => {
-    const end = cuts[i + 1] ?? f.size;
-    return { kind: 'range', path: f.path, start, end, params: { ...params, wordFilter: end - start >= ctx.wordFilterMin } };
-  });
-}
-
-/**
- * Window-only: newest file first; a time-ordered plain file is seeked, anything else read in full. Once an
- * ordered file starts before the window, older rotated files cannot hold window lines and are skipped.
- */
-async function windowScan(files: LogFile[], params: ScanParams, ctx: Ctx, info: SourceScanInfo): Promise<PartialResult[]> {
-  const win: ScanParams = { ...params, windowOnly: true }; // word filter off (unless forced): a window is small
-  const parts: PartialResult[] = [];
-  const read: string[] = [];
-  for (let i = files.length - 1; i >= 0; i--) {
-    const f = files[i];
-    let ordered = false;
-    let firstTs: number | null = null;
+  if (cpFile) {
     try {
-      let part: PartialResult;
-      if (f.gzip) {
-        part = await scanGzip(f.path, win);
-        if (part.disorder) part = await scanGzip(f.path, params);
-        else ordered = true;
-        firstTs = part.firstTs;
-      } else {
-        const fh = await open(f.path, 'r');
-        try {
-          const plan = await planWindowSeek(fh, f.size, win);
-          firstTs = plan.firstTs;
-          const fullParams = { ...params, wordFilter: f.size >= ctx.wordFilterMin };
-          part = await scanRange(fh, plan.ordered ? plan.start : 0, f.size, plan.ordered ? win : fullParams);
-          part.bytesRead += plan.bytesRead;
-          if (plan.ordered && part.disorder) {
-            const full = await scanRange(fh, 0, f.size, fullParams);
-            full.bytesRead += part.bytesRead;
-            part = full;
-          } else if (plan.ordered) {
-            ordered = true;
-            if (plan.searched) info.seeked = true;
-          }
-        } finally {
-          await fh.close();
-        }
-      }
-      parts.unshift(part);
-      read.unshift(f.path);
+      await saveCheckpoint(
+        cpFile,
+        src.path,
+        key,
+        ok.map((c) => c.point),
+      );
     } catch (err) {
-      addError(info, describeReadError(err, f.path));
+      addError(info, `checkpoint not saved: ${describeReadError(err, cpFile)}`);
     }
-    if (ordered && firstTs !== null && firstTs < params.windowStartMs - ORDER_SLACK_MS) break;
   }
-  info.files.push(...read);
-  return parts;
+  return out;
 }

@@ -70,7 +70,7 @@ export function isoEnd(b: Uint8Array, p: number, e: number): number {
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (days-from-civil; no Date allocation). */
-function daysFromCivil(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   y -= m <= 2 ? 1 : 0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
@@ -105,6 +105,13 @@ export function isoValue(b: Uint8Array, p: number, e: number): number {
   return ms;
 }
 
+/** Whether the ISO timestamp at p (ending at `end`, from isoEnd) names its zone. */
+export function isoZoned(b: Uint8Array, p: number, end: number): boolean {
+  let q = p + 19;
+  if (q < end && (b[q] === 46 || b[q] === 44)) for (q++; q < end && isDigit(b[q]); q++);
+  return q < end;
+}
+
 /** Epoch ms of 13 digits at p not followed by another digit (NaN otherwise). */
 export function epochMsValue(b: Uint8Array, p: number, e: number): number {
   if (p + 13 > e) return NaN;
@@ -118,12 +125,17 @@ export function epochMsValue(b: Uint8Array, p: number, e: number): number {
   return v;
 }
 
-/** Parses a timestamp given as text (JSON string values, regex captures): ISO, epoch ms (13 digits) or seconds. */
-export function parseTsText(text: string): number {
+/**
+ * Parses a timestamp given as text (JSON string values, regex captures): ISO, epoch ms (13 digits) or seconds.
+ * `zone` converts a zone-less ISO wall time (default: read as UTC).
+ */
+export function parseTsText(text: string, zone?: (wallMs: number) => number): number {
   const t = text.trim();
   if (/^\d{13}$/.test(t)) return Number(t);
   if (/^\d{9,10}(\.\d+)?$/.test(t)) return Math.floor(Number(t) * 1000);
   const bytes = Buffer.from(t, 'latin1');
   const end = isoEnd(bytes, 0, bytes.length);
-  return end === bytes.length ? isoValue(bytes, 0, bytes.length) : NaN;
+  if (end !== bytes.length) return NaN;
+  const v = isoValue(bytes, 0, end);
+  return zone && !isoZoned(bytes, 0, end) ? zone(v) : v;
 }

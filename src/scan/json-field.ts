@@ -61,11 +61,11 @@ function keyEquals(b: Uint8Array, s: number, e: number, key: Uint8Array): boolea
 }
 
 /** Interprets a JSON value as a timestamp: ISO or digit strings, numbers as epoch ms (>= 1e11) or seconds. */
-function valueAt(b: Uint8Array, i: number, e: number): number {
+function valueAt(b: Uint8Array, i: number, e: number, zone?: (w: number) => number): number {
   if (b[i] === QUOTE) {
     const end = skipString(b, i, e);
     if (end < 0) return NaN;
-    return parseTsText(Buffer.from(b.buffer, b.byteOffset + i + 1, end - i - 2).toString('latin1'));
+    return parseTsText(Buffer.from(b.buffer, b.byteOffset + i + 1, end - i - 2).toString('latin1'), zone);
   }
   const end = skipValue(b, i, e);
   if (end <= i) return NaN;
@@ -77,7 +77,7 @@ function valueAt(b: Uint8Array, i: number, e: number): number {
 }
 
 /** Timestamp (epoch ms) at the dotted `path` of the JSON object line [s, e); NaN when absent or unparseable. */
-export function jsonFieldValue(b: Uint8Array, s: number, e: number, path: Uint8Array[]): number {
+export function jsonFieldValue(b: Uint8Array, s: number, e: number, path: Uint8Array[], zone?: (w: number) => number): number {
   let i = skipWs(b, s, e);
   if (b[i] !== 0x7b) return NaN;
   let level = 0;
@@ -93,7 +93,7 @@ export function jsonFieldValue(b: Uint8Array, s: number, e: number, path: Uint8A
     i = skipWs(b, i + 1, e);
     if (i >= e) return NaN;
     if (hit) {
-      if (level === path.length - 1) return valueAt(b, i, e);
+      if (level === path.length - 1) return valueAt(b, i, e, zone);
       if (b[i] !== 0x7b) return NaN;
       level++;
       i++;

@@ -68,12 +68,12 @@ export function walkWindow(view: Buffer, s: number, re: number, reader: TsReader
       if (sinceParse >= PARSE_EVERY || r.firstTsLine < 0) {
         sinceParse = 0;
         const v = reader.value(view, s, end);
+        if (Number.isNaN(st.firstTs)) st.firstTs = v;
         if (noteOrder(v, st, 'maxTs') > stopAfter || st.disorder) {
           r.stopAt = s;
           st.stopped = true;
           break;
         }
-        if (Number.isNaN(st.firstTs)) st.firstTs = v;
       }
       sinceParse++;
       if (r.firstTsLine < 0) r.firstTsLine = s;

@@ -26,7 +26,7 @@ export function mergeSig(a: SigPartial, p: SigPartial, maxSamples: number): void
 /** Adds a file's or range's partial result into the source's accumulators and stats. */
 export function addPartial(acc: SigPartial[], info: SourceScanInfo, part: PartialResult, maxSamples: number): void {
   part.sigs.forEach((p, i) => mergeSig(acc[i], p, maxSamples));
-  info.linesTotal += part.lines;
+  info.linesTimestampChecked += part.lines;
   info.linesWithoutTimestamp += part.linesNoTs;
   info.bytesRead += part.bytesRead;
 }
@@ -38,11 +38,11 @@ export function finishSample(text: string, redact: Redactor): string {
 }
 
 /** The public per-signature record. */
-export function toSignatureCount(name: string, source: string, acc: SigPartial, totals: boolean, redact: Redactor): SignatureCount {
+export function toSignatureCount(name: string, source: string, acc: SigPartial, totals: boolean, windowKnown: boolean, redact: Redactor): SignatureCount {
   return {
     name,
     source,
-    countWindow: acc.window,
+    countWindow: windowKnown ? acc.window : null,
     countTotal: totals ? acc.total : acc.window,
     firstSeen: acc.minTs === null ? null : new Date(acc.minTs).toISOString(),
     lastSeen: acc.maxTs === null ? null : new Date(acc.maxTs).toISOString(),

@@ -4,8 +4,19 @@
  */
 import type { TsSpec } from './timestamps.js';
 
+/** A pattern: a literal (UTF-8 bytes) or a JavaScript regex source. */
+export interface PatternSpec {
+  pattern: string;
+  regex: boolean;
+}
+
+/** A signature as the scanning code sees it: its pattern and the patterns that cancel it on a line. */
+export interface SigSpec extends PatternSpec {
+  exclude?: PatternSpec[];
+}
+
 export interface ScanParams {
-  sigs: Array<{ pattern: string; regex: boolean }>;
+  sigs: SigSpec[];
   ts: TsSpec;
   windowStartMs: number;
   windowEndMs: number;
@@ -49,7 +60,46 @@ export interface PartialResult {
 
 /** Defaults of the internal tuning knobs (tests shrink them to exercise chunk and range boundaries). */
 export const DEFAULT_CHUNK = 1 << 20;
+/** The totals counter's buffer: bigger, so a kernel call and a read cover more bytes each. */
+export const DEFAULT_COUNT_CHUNK = 4 << 20;
 export const DEFAULT_TS_CAP = 16 * 1024;
 export const DEFAULT_SAMPLE_BYTES = 2000;
 /** Inputs at least this big use the word filter (see ScanParams.wordFilter). */
 export const WORD_FILTER_MIN = 8 << 20;
+
+/** What the totals counter (count.ts) needs: no timestamps, no window. */
+export interface CountParams {
+  sigs: SigSpec[];
+  /** Buffer size (inside the kernel's memory when WebAssembly runs). */
+  chunkSize: number;
+  /** Keep up to this many matching lines per signature (appended-bytes scans); 0 = counts only. */
+  keepLines: number;
+  /** Bytes of a kept line (before decoding and redaction). */
+  lineBytes: number;
+  /** Use the WebAssembly kernel (false: the JavaScript matcher, for runtimes without WebAssembly SIMD). */
+  wasm: boolean;
+}
+
+/** A kept matching line: signature index, absolute offset of the line start, decoded text (not redacted). */
+export interface CountHit {
+  sig: number;
+  offset: number;
+  text: string;
+}
+
+export interface CountResult {
+  /** Per signature, lines matched in the range (a last line without LF included). */
+  counts: number[];
+  lines: number;
+  /** End of the last complete line (absolute), and the counts and lines up to it: where a checkpoint resumes. */
+  committedOffset: number;
+  committedCounts: number[];
+  committedLines: number;
+  bytesRead: number;
+  hits: CountHit[];
+}
+
+/** Signature specs as the scanning code takes them (name and source dropped, exclusions kept). */
+export function sigSpecs(sigs: Array<SigSpec & { name?: string; source?: string }>): SigSpec[] {
+  return sigs.map((s) => ({ pattern: s.pattern, regex: s.regex, ...(s.exclude?.length ? { exclude: s.exclude } : {}) }));
+}

@@ -9,11 +9,11 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runTask, type ScanTask } from './file-scan.js';
-import type { PartialResult } from './params.js';
+import type { CountResult } from './params.js';
 
 interface Pending {
   task: ScanTask;
-  resolve: (r: PartialResult) => void;
+  resolve: (r: unknown) => void;
   reject: (e: Error) => void;
 }
 
@@ -44,9 +44,9 @@ export class ScanPool {
   }
 
   /** Runs a task on the next free thread. */
-  run(task: ScanTask): Promise<PartialResult> {
+  run(task: ScanTask): Promise<CountResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
+      this.queue.push({ task, resolve: resolve as (r: unknown) => void, reject });
       this.pump();
     });
   }
@@ -83,13 +83,13 @@ export class ScanPool {
   private spawn(): Worker {
     const w = new Worker(this.script as URL);
     this.all.push(w);
-    w.on('message', (msg: { result?: PartialResult; error?: string }) => {
+    w.on('message', (msg: { result?: unknown; error?: string }) => {
       const job = this.running.get(w);
       this.running.delete(w);
       this.idle.push(w);
       if (job) {
         if (msg.error !== undefined) job.reject(new Error(msg.error));
-        else job.resolve(msg.result as PartialResult);
+        else job.resolve(msg.result);
       }
       this.pump();
     });

@@ -4,7 +4,10 @@
  */
 import type { Redactor } from '../runtime/redact.js';
 
-export type TimestampFormat = 'auto' | 'iso' | 'json' | 'epoch-ms' | 'regex';
+import type { PresetFormat } from './ts-presets.js';
+
+/** How a source's lines carry timestamps: a base format, `pattern` (strftime-style) or a preset name. */
+export type TimestampFormat = 'auto' | 'iso' | 'json' | 'epoch-ms' | 'regex' | 'pattern' | PresetFormat;
 
 export interface ScanSource {
   /** Source label that signatures refer to. */
@@ -13,7 +16,16 @@ export interface ScanSource {
   path: string;
   /** Also read rotated siblings: path.1, path.2.gz, ... (oldest first). */
   rotated: boolean;
-  timestamp?: { format: TimestampFormat; field?: string; regex?: string };
+  timestamp?: {
+    format: TimestampFormat;
+    field?: string;
+    /** regex: the first capture group is the timestamp (ISO/epoch, or read with `pattern`). */
+    regex?: string;
+    /** pattern (and regex captures): strftime-style, e.g. "%d/%b/%Y:%H:%M:%S %z". */
+    pattern?: string;
+    /** Zone of zone-less stamps: IANA name ("Europe/Berlin") or offset ("+02:00"); default UTC. */
+    timezone?: string;
+  };
 }
 
 export interface ScanSignature {
@@ -22,6 +34,8 @@ export interface ScanSignature {
   pattern: string;
   /** true: pattern is a JS regex source; false: literal byte search. */
   regex: boolean;
+  /** A line that also matches one of these does not count for this signature. */
+  exclude?: Array<{ pattern: string; regex: boolean }>;
 }
 
 export interface ScanOptions {
@@ -37,6 +51,12 @@ export interface ScanOptions {
    * SourceScanInfo.totalsExact=false.
    */
   totals?: boolean;
+  /**
+   * Directory of the totals checkpoints (one small JSON file per source and signature set). With it, a
+   * file's bytes already counted by an earlier run are not read again; without it every run counts
+   * everything. See docs/scanner.md for when totals stay exact.
+   */
+  stateDir?: string;
   /** Internal knobs for tests and benchmarks; the defaults suit production. */
   tuning?: ScanTuning;
 }
@@ -55,12 +75,17 @@ export interface ScanTuning {
   wordFilterMinBytes?: number;
   /** Threads that scan ranges, this one included (default: available cores, at most 8); 0 or 1 = this thread only. */
   workers?: number;
+  /** Buffer of the totals counter (default 4 MiB; chunkBytes when only that is given). */
+  countChunkBytes?: number;
+  /** false: count with the JavaScript matcher instead of the WebAssembly kernel (tests compare both). */
+  wasm?: boolean;
 }
 
 export interface SignatureCount {
   name: string;
   source: string;
-  countWindow: number;
+  /** null when the window could not be computed: the source's lines carry no recognisable timestamp, or it could not be read. */
+  countWindow: number | null;
   countTotal: number;
   /** ISO timestamps of the first/last match inside the window (null when none). */
   firstSeen: string | null;
@@ -77,17 +102,25 @@ export interface SourceScanInfo {
   missing: boolean;
   /** Read error that is not "missing" (permission denied, ...): reported, not fatal. */
   error?: string;
-  /** Format actually used (auto-detected when the source named none). */
-  timestampFormat: Exclude<TimestampFormat, 'auto'> | 'none';
+  /** Base format actually used (auto-detected when the source named none); a preset reads as 'pattern' or 'iso'. */
+  timestampFormat: 'iso' | 'json' | 'epoch-ms' | 'regex' | 'pattern' | 'none';
+  /** The preset in use, when one is (named or auto-detected). */
+  timestampPreset?: string;
   /** For json: the field path actually used (auto-detected when the source named none). */
   timestampField?: string;
-  /** Lines read (the whole files for a full scan; the scanned region for a window-only scan). */
+  /** Lines of the files (all of them with totals; the window pass's lines for a window-only scan). */
   linesTotal: number;
+  /** Lines whose timestamp was examined: the window regions of seeked files, all lines of the others. */
+  linesTimestampChecked: number;
   /** Of those, lines without a timestamp of their own (they inherit the previous timestamped line's). */
   linesWithoutTimestamp: number;
+  /** false when the window counts of this source are unknown (no recognisable timestamp, nothing readable). */
+  windowKnown: boolean;
   /** Whether a binary-search seek to the window start was used (vs a full scan). */
   seeked: boolean;
   bytesRead: number;
+  /** Bytes whose counts came from the checkpoint instead of being read again. */
+  bytesFromCheckpoint: number;
   /** false when totals were skipped (window-only scan). */
   totalsExact: boolean;
 }

@@ -34,6 +34,40 @@ async function profileDir(name: string, profile: unknown): Promise<string> {
   return d;
 }
 
+describe('hunt collect: log sources hunt cannot read time from', () => {
+  it('nginx lines read as ISO: the window count is null, collect warns naming the source; with the preset it counts', async () => {
+    const port = await freePort();
+    const logDir = path.join(dir, 'nginx-logs');
+    await mkdir(logDir, { recursive: true });
+    const { writeFile } = await import('node:fs/promises');
+    const now = new Date();
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const stamp = `${now.getUTCFullYear()}/${p2(now.getUTCMonth() + 1)}/${p2(now.getUTCDate())} ${p2(now.getUTCHours())}:${p2(now.getUTCMinutes())}:${p2(now.getUTCSeconds())}`;
+    await writeFile(path.join(logDir, 'error.log'), `${stamp} [emerg] 123#123: bind() to 0.0.0.0:80 failed (98: Address already in use)\n`);
+    const profile = (timestamp: unknown) => ({
+      target: { name: 'nginx', versionCommand: 'true', statusCommand: 'false', startCommand: 'false', port, home: './home' },
+      logs: [{ source: 'nginx', path: path.join(logDir, 'error.log'), timestamp }],
+      signatures: [{ name: 'bind_failed', source: 'nginx', pattern: 'bind() to' }],
+    });
+    const cwd = await profileDir('nginx-iso', profile({ format: 'iso' }));
+    const out = path.join(cwd, 'snap.json');
+    const res = await hunt(['collect', '--output', out, '--state-dir', path.join(cwd, 'state')], { cwd, env: cleanEnv(dir), timeoutMs: 60_000 });
+    expect(res.code, res.stderr).toBe(0);
+    const snap = JSON.parse(await readFile(out, 'utf8')) as RuntimeSnapshot;
+    expect(validate(snap), JSON.stringify(validate.errors)).toBe(true);
+    expect(snap.signatures[0]).toMatchObject({ countWindow: null, countTotal: 1 });
+    expect(snap.summary.logSourcesWithoutTimestamps).toEqual(['nginx']);
+    expect(res.stdout).toMatch(/warning: log source "nginx": no line carries a recognisable timestamp.*set logs\[\]\.timestamp/);
+    const fixed = await profileDir('nginx-preset', profile({ format: 'auto' }));
+    const out2 = path.join(fixed, 'snap.json');
+    const ok = await hunt(['collect', '--output', out2, '--state-dir', path.join(fixed, 'state')], { cwd: fixed, env: cleanEnv(dir), timeoutMs: 60_000 });
+    expect(ok.code, ok.stderr).toBe(0);
+    const snap2 = JSON.parse(await readFile(out2, 'utf8')) as RuntimeSnapshot;
+    expect(snap2.signatures[0]).toMatchObject({ countWindow: 1, countTotal: 1 });
+    expect(snap2.logs[0]).toMatchObject({ timestampFormat: 'pattern', timestampPreset: 'nginx-error', windowKnown: true });
+  });
+});
+
 describe('hunt collect: hostile or absent targets', () => {
   it('a hanging version command times out, a missing log is reported, planted secrets never reach the file', async () => {
     const port = await freePort(); // nothing listens: the target is down, which is a valid snapshot
@@ -73,7 +107,9 @@ describe('hunt collect: hostile or absent targets', () => {
     expect(snap.summary.commandsTimedOut).toEqual(['version']);
     expect(snap.logs).toEqual([expect.objectContaining({ source: 'app', missing: true, files: [] })]);
     expect(snap.summary.logSourcesMissing).toEqual(['app']);
-    expect(snap.signatures).toEqual([expect.objectContaining({ name: 'boom', countWindow: 0, countTotal: 0 })]);
+    // Nothing could be read: the window count is unknown (null), never a silent 0.
+    expect(snap.signatures).toEqual([expect.objectContaining({ name: 'boom', countWindow: null, countTotal: 0 })]);
+    expect(snap.summary.signaturesWindowUnknown).toEqual(['boom']);
     expect(snap.health).toMatchObject({ ok: false, statusCode: null });
     expect(snap.health?.error).toMatch(/ECONNREFUSED/);
     expect(snap.process).toEqual({ pid: null, source: 'none', note: `nothing listens on port ${port}`, tree: [] });

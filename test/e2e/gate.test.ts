@@ -89,6 +89,7 @@ describe('hunt release-gate --demo', () => {
         't3_chaos:skip',
         't4_observe:skip',
         't4_signatures:pass',
+        't4_appended_errors:pass',
       ]),
     );
     expect(r.checks.find((c) => c.id === 't1_post')?.summary).toBe('version 1.0.0 -> 1.1.0 as expected');
@@ -114,6 +115,10 @@ describe('hunt release-gate --demo', () => {
     expect(res.stdout).toMatch(/classification-blocking fatal_crash/);
     const r = report(out);
     expect(r.classification.find((c) => c.id === 'fatal_crash')).toMatchObject({ status: 'new', severity: 'p0', category: 'core' });
+    // Independently of timestamps: the p0 line appended to the log after T0 fails its own check, quoting it.
+    const appended = r.checks.find((c) => c.id === 't4_appended_errors');
+    expect(appended?.status).toBe('fail');
+    expect(appended?.summary).toMatch(/^fatal_crash \(p0\) logged during T[124] [a-z& ]+: .*FATAL/);
     expect(strictContractErrors(r)).toEqual([]);
     expect(markdownProblems(readFileSync(path.join(out, 'hunt-report.md'), 'utf8'))).toEqual([]);
     expect(readFileSync(path.join(out, 'gate-status.txt'), 'utf8')).toBe('fail\n');

@@ -89,6 +89,24 @@ describe('config schema', () => {
     expect(issuesOf({ ...raw, gate: { tests } })).toEqual(['/gate/tests/1/id: duplicate test bundle id "t1" (first defined at index 0)']);
   });
 
+  it('timestamp presets, patterns and zones; signature exclusions', () => {
+    const raw = fixture('minimal.json') as Record<string, unknown>;
+    const logs = (timestamp: unknown) => [{ source: 'a', path: 'a-%Y-%m-%d.log', timestamp }];
+    const ok = parseConfig({ ...raw, logs: logs({ format: 'nginx-error', timezone: 'Europe/Berlin' }) }, 'x.json');
+    expect(ok.logs[0].timestamp).toEqual({ format: 'nginx-error', timezone: 'Europe/Berlin' });
+    parseConfig({ ...raw, logs: logs({ format: 'apache-access' }) }, 'x.json');
+    expect(issuesOf({ ...raw, logs: logs({ format: 'pattern' }) })).toEqual(['/logs/0/timestamp/pattern: required when format is "pattern"']);
+    expect(issuesOf({ ...raw, logs: logs({ format: 'pattern', pattern: '%Y %Q' }) })).toEqual([
+      '/logs/0/timestamp/pattern: unknown token %Q in timestamp pattern "%Y %Q"',
+    ]);
+    expect(issuesOf({ ...raw, logs: logs({ format: 'iso', timezone: 'Mars/Olympus' }) })[0]).toMatch(
+      /^\/logs\/0\/timestamp\/timezone: unknown time zone "Mars\/Olympus"/,
+    );
+    expect(issuesOf({ ...raw, logs: logs({ format: 'nginx' }) })[0]).toMatch(/^\/logs\/0\/timestamp\/format: /);
+    const sigs = [{ name: 's', source: 'a', pattern: 'ERROR', regex: true, exclude: ['hunt-probe', '(['] }];
+    expect(issuesOf({ ...raw, logs: logs(undefined), signatures: sigs })[0]).toMatch(/^\/signatures\/0\/exclude: invalid regular expression/);
+  });
+
   it('semanticIssues is empty for a consistent config; pointer/format helpers', () => {
     expect(semanticIssues(parseConfig(fixture('minimal.json'), 'm'))).toEqual([]);
     expect(pointer([])).toBe('/');

@@ -26,7 +26,7 @@ const allowlist: AllowlistFile = {
   ],
 };
 
-function snapshot(counts: Record<string, number>): RuntimeSnapshot {
+function snapshot(counts: Record<string, number | null>): RuntimeSnapshot {
   return {
     window: { minutes: 60, start: at, end: at },
     signatures: Object.entries(counts).map(([name, n]) => ({
@@ -34,7 +34,7 @@ function snapshot(counts: Record<string, number>): RuntimeSnapshot {
       source: 'err',
       kind: name === 'fatal_crash' ? 'crash' : 'error',
       countWindow: n,
-      countTotal: n,
+      countTotal: n ?? 0,
       firstSeen: n ? at : null,
       lastSeen: n ? at : null,
       samples: n ? [`${at} ERROR ${name}`] : [],
@@ -43,7 +43,7 @@ function snapshot(counts: Record<string, number>): RuntimeSnapshot {
 }
 
 function input(
-  counts: Record<string, number>,
+  counts: Record<string, number | null>,
   baseline: HuntReportV1 | null,
   checks: Check[] = [check('t0_preflight', 'pass', { version: '1.0.0' })],
 ): AssembleInput {
@@ -120,6 +120,13 @@ describe('assembleReport + allowlist + verdict', () => {
     const { verdict, report } = verdictOf(input({ fatal_crash: 0, lock_conflict: 0 }, null));
     expect(verdict.status).toBe('pass');
     expect(report.metadata?.phases).toBeDefined();
+  });
+  it('a window that could not be computed is no 0: kept out of signatures[] (no resolved against the baseline), listed in metadata', () => {
+    const { verdict, report } = verdictOf(input({ fatal_crash: null, lock_conflict: 0 }, baseReport({ fatal_crash: 5 })));
+    expect(report.signatures.map((s) => s.name)).toEqual(['lock_conflict']);
+    expect(report.classification.find((c) => c.id === 'fatal_crash')).toBeUndefined();
+    expect(report.metadata?.signaturesWindowUnknown).toEqual([{ name: 'fatal_crash', source: 'err' }]);
+    expect(verdict.status).toBe('pass'); // the warn comes from the T4 check (window-unverifiable), which this input omits
   });
   it('a new p0 crash signature fails', () => {
     const { verdict } = verdictOf(input({ fatal_crash: 4, lock_conflict: 0 }, null));

@@ -104,7 +104,7 @@ describe('epoch milliseconds and overrides', () => {
   it('without override, a log with no recognisable timestamp reports format none: totals only', async () => {
     const { sig, info } = await scan1({ path: fixture('custom.log') }, 'rate limit exceeded', ['00:00:00', '23:59:59']);
     expect(info).toMatchObject({ timestampFormat: 'none', linesTotal: 3, linesWithoutTimestamp: 3 });
-    expect(sig).toMatchObject({ countTotal: 2, countWindow: 0, firstSeen: null, samples: [] });
+    expect(sig).toMatchObject({ countTotal: 2, countWindow: null, firstSeen: null, samples: [] });
   });
 });
 

@@ -109,6 +109,7 @@ const tuningArb: fc.Arbitrary<ScanTuning> = fc.record({
   rangeBytes: fc.constantFrom(undefined, 61, 300, 2000),
   wordFilterMinBytes: fc.constantFrom(0, 0, undefined),
   workers: fc.constant(0),
+  wasm: fc.boolean(), // the WebAssembly counter and the JavaScript fallback must agree with the reference
 });
 
 function sigsFor(pick: number[], withRegex: boolean): ScanSignature[] {
@@ -123,11 +124,13 @@ function capped(s: string): string {
 }
 
 function compare(got: ScanResult, ref: RefResult, opts: { samples: boolean; totals: boolean }): void {
+  // A log whose lines carry no timestamp at all has an unknown window: null, never 0.
+  const unknown = ref.lines > 0 && ref.linesNoTs === ref.lines;
   got.signatures.forEach((g, i) => {
     const r = ref.sigs[i];
     expect({ name: g.name, w: g.countWindow, first: g.firstSeen, last: g.lastSeen }).toEqual({
       name: g.name,
-      w: r.countWindow,
+      w: unknown ? null : r.countWindow,
       first: r.firstSeen,
       last: r.lastSeen,
     });
@@ -136,7 +139,10 @@ function compare(got: ScanResult, ref: RefResult, opts: { samples: boolean; tota
   });
   if (opts.totals) {
     expect(got.sources[0].linesTotal).toBe(ref.lines);
-    expect(got.sources[0].linesWithoutTimestamp).toBe(ref.linesNoTs);
+    // Timestamps are examined where the window needs them; when that was every line, the stats agree exactly.
+    const info = got.sources[0];
+    if (info.linesTimestampChecked === ref.lines) expect(info.linesWithoutTimestamp).toBe(ref.linesNoTs);
+    else expect(info.linesWithoutTimestamp).toBeLessThanOrEqual(ref.linesNoTs);
   }
 }
 
@@ -239,7 +245,7 @@ describe('scanner vs reference (property-based)', () => {
           const end = r.stamps.length ? r.stamps[Math.min(r.stamps.length - 1, a + len)] : T0;
           const { got, ref, fits } = await runCase([r.bytes], { format: 'iso' }, sigsFor(pick, true), [start, end], tuning, false, false);
           compare(got, ref, { samples: fits, totals: false });
-          got.signatures.forEach((g) => expect(g.countTotal).toBe(g.countWindow));
+          got.signatures.forEach((g) => expect(g.countTotal).toBe(g.countWindow ?? 0));
           expect(got.sources[0].totalsExact).toBe(false);
         },
       ),

@@ -9,6 +9,7 @@ export interface CollectOptions extends ProfileFlags {
   output?: string;
   port?: number;
   home?: string;
+  stateDir?: string;
   json?: boolean;
 }
 
@@ -24,6 +25,7 @@ export const collectSpec = defineCommand<CollectOptions>({
       textOption('--output <file>', 'snapshot file (default: artifacts/hunt/collect-<label>-<UTC stamp>.json)'),
       intOption('--port <n>', "override the profile's target port", LIMITS.port),
       textOption('--home <dir>', "override the profile's target home directory"),
+      textOption('--state-dir <dir>', "the log scanner's checkpoints (default: hunt/scan under the user's cache directory; delete it to clear)"),
     ])
       .option('--json', 'print one JSON object (output path and summary) on stdout')
       .addHelpText(

@@ -1,5 +1,6 @@
 /** The human summary `hunt collect` prints on stdout (pure: snapshot in, lines out). */
 import type { RuntimeSnapshot } from '../../probes/snapshot-types.js';
+import { windowUnknownHint } from '../../probes/snapshot.js';
 
 /** A few lines: where the snapshot is, the target's state, the signature counts, what was missing. */
 export function summaryLines(s: RuntimeSnapshot, file: string): string[] {
@@ -10,7 +11,7 @@ export function summaryLines(s: RuntimeSnapshot, file: string): string[] {
     state.push(s.health.statusCode !== null ? `health ${s.health.statusCode} in ${s.health.latencyMs} ms` : `health: ${s.health.error}`);
   }
   state.push(`version ${s.summary.version ?? 'unknown'}`);
-  const hits = s.signatures.filter((x) => x.countWindow > 0).map((x) => `${x.name} ${x.countWindow}`);
+  const hits = s.signatures.filter((x) => (x.countWindow ?? 0) > 0).map((x) => `${x.name} ${x.countWindow}`);
   const lines = [
     `snapshot written: ${file}`,
     `target: ${s.target.name} port ${s.target.port}: ${state.join(', ')}`,
@@ -18,5 +19,8 @@ export function summaryLines(s: RuntimeSnapshot, file: string): string[] {
   ];
   if (s.summary.commandsTimedOut.length) lines.push(`timed out: ${s.summary.commandsTimedOut.join(', ')} command`);
   if (s.summary.logSourcesMissing.length) lines.push(`log sources missing or unreadable: ${s.summary.logSourcesMissing.join(', ')}`);
+  for (const src of s.summary.logSourcesWithoutTimestamps ?? []) lines.push(`warning: ${windowUnknownHint(src)}`);
+  const unknown = s.summary.signaturesWindowUnknown ?? [];
+  if (unknown.length) lines.push(`window count unknown (null, not 0) for: ${unknown.join(', ')}`);
   return lines;
 }

@@ -50,11 +50,13 @@ export function gateRequest(opts: ReleaseGateOptions, cwd: string, stamp: string
       hint: 'drop one of the two',
     });
   }
+  const outDir = opts.outDir ? path.resolve(cwd, opts.outDir) : defaultOutDir(cwd, stamp);
   return {
     release: opts.release ?? 'demo',
     lane: opts.lane ?? 'prod-observe',
     runId: opts.runId,
-    outDir: opts.outDir ? path.resolve(cwd, opts.outDir) : defaultOutDir(cwd, stamp),
+    outDir,
+    stateDir: opts.stateDir ? path.resolve(cwd, opts.stateDir) : path.join(outDir, 'scan-state'),
     demo,
     skipUpdate: opts.skipUpdate === true,
     skipTests: opts.skipTests === true,

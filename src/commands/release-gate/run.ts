@@ -118,7 +118,7 @@ async function bindGate(req: GateRequest, opts: ReleaseGateOptions, ctx: RunCont
   const loaded = await loadConfig({ config: opts.config, demo: req.demo, cwd: ctx.cwd, env: ctx.env });
   let overrides = runOverrides(ctx.env, { windowMinutes: opts.windowMinutes }, ctx.cwd);
   if (req.demo) overrides = layerOverrides(overrides, await demoOverrides(req.outDir), () => '--demo');
-  return bindRun(loaded, { env: gateEnv(ctx.env, req.outDir), overrides });
+  return bindRun(loaded, { env: gateEnv(ctx.env, req.outDir), overrides, stateDir: req.stateDir });
 }
 
 /** The command. */

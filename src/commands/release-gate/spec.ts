@@ -9,6 +9,7 @@ export interface ReleaseGateOptions extends ProfileFlags {
   lane?: 'prod-observe' | 'staging-chaos';
   runId?: string;
   outDir?: string;
+  stateDir?: string;
   windowMinutes?: number;
   skipUpdate?: boolean;
   skipTests?: boolean;
@@ -45,6 +46,7 @@ export const releaseGateSpec = defineCommand<ReleaseGateOptions>({
       new Option('--lane <lane>', 'report lane (default prod-observe; T3 always runs in its own sandbox lane)').choices(['prod-observe', 'staging-chaos']),
       textOption('--run-id <id>', 'run id for the report (default <release>-<UTC stamp>)'),
       textOption('--out-dir <dir>', 'where every artifact goes (default artifacts/hunt/release-gate-<UTC stamp>/)'),
+      textOption('--state-dir <dir>', "the log scanner's checkpoints: bytes already counted are not read again (default <out-dir>/scan-state)"),
       windowOption('signature lookback window in minutes (default: the profile windowMinutes)'),
       new Option('--skip-update', 'T1: do not run the update command (restart and verify still run)'),
       new Option('--skip-tests', 'T2: skip the test bundles'),

@@ -1,10 +1,11 @@
 /** The snapshot steps: T0 preflight, T1 post-restart, T4 final (signatures for the verdict). */
 import path from 'node:path';
-import { takeSnapshot } from '../../probes/snapshot.js';
+import { takeSnapshot, windowUnknownHint } from '../../probes/snapshot.js';
 import type { RuntimeSnapshot } from '../../probes/snapshot-types.js';
 import type { CheckStatus } from '../../core/report-types.js';
 import { writeJsonAtomic } from '../../runtime/fs.js';
 import type { GateContext, StepDef, StepOutput, StepRun } from '../types.js';
+import { markPhase } from './appended.js';
 import { makeCheck } from './common.js';
 
 export const SNAPSHOT_FILES = { preflight: 'preflight-runtime.json', post: 'post-runtime.json', final: 'final-runtime.json' } as const;
@@ -45,6 +46,7 @@ export function preflightStep(): StepDef {
     async run(r): Promise<StepOutput> {
       const t = r.gate.clock.now();
       const s = await snap(r, 'preflight', SNAPSHOT_FILES.preflight);
+      await markPhase(r.gate, 'T1').catch(() => {}); // where the logs end before the change (t4_appended_errors warns without it)
       const versionOk = s.commands.version.exitCode === 0 && !s.commands.version.timedOut;
       let status: CheckStatus = 'pass';
       let summary = `${s.target.name} ${s.summary.version ?? '(version unknown)'} is running and healthy`;
@@ -75,6 +77,7 @@ export function postStep(deps: string[]): StepDef {
     async run(r): Promise<StepOutput> {
       const t = r.gate.clock.now();
       const s = await snap(r, 'post-restart', SNAPSHOT_FILES.post);
+      await markPhase(r.gate, 'T2').catch(() => {}); // lines after this were logged during the tests or later
       const before = (r.checkOf('t0_preflight')?.metadata?.version as string | null | undefined) ?? null;
       const after = s.summary.version;
       const expect = r.gate.opts.expectVersion;
@@ -117,12 +120,42 @@ export function finalStep(deps: string[]): StepDef {
     async run(r): Promise<StepOutput> {
       const t = r.gate.clock.now();
       const s = await snap(r, 'final', SNAPSHOT_FILES.final);
-      const seen = s.signatures.filter((x) => x.countWindow > 0).map((x) => `${x.name}=${x.countWindow}`);
+      const seen = s.signatures.filter((x) => (x.countWindow ?? 0) > 0).map((x) => `${x.name}=${x.countWindow}`);
       const missing = s.summary.logSourcesMissing;
-      const summary = `${s.signatures.length} signature(s) over the last ${s.window.minutes} min: ${seen.length ? seen.join(', ') : 'none seen'}${missing.length ? `; missing log source(s): ${missing.join(', ')}` : ''}`;
-      const evidence = s.logs.map((l) => `${l.source}: ${l.missing ? 'MISSING' : `${l.files.length} file(s), ${l.linesTotal} line(s)`} (${l.path})`);
+      // Unknown is not zero: signatures whose window could not be computed make the check warn, naming the source.
+      const unknown = s.signatures.filter((x) => x.countWindow === null);
+      const unverifiable = [...new Set(unknown.map((x) => x.source))];
+      const parts = [
+        `${s.signatures.length} signature(s) over the last ${s.window.minutes} min: ${seen.length ? seen.join(', ') : 'none seen'}`,
+        missing.length ? `missing log source(s): ${missing.join(', ')}` : '',
+        unverifiable.length
+          ? `window-unverifiable: ${unverifiable
+              .map(
+                (src) =>
+                  `source ${src} (${unknown
+                    .filter((x) => x.source === src)
+                    .map((x) => x.name)
+                    .join(', ')})`,
+              )
+              .join('; ')}`
+          : '',
+      ];
+      const summary = parts.filter(Boolean).join('; ');
+      const evidence = [
+        ...s.logs.map((l) => `${l.source}: ${l.missing ? 'MISSING' : `${l.files.length} file(s), ${l.linesTotal} line(s)`} (${l.path})`),
+        ...(s.summary.logSourcesWithoutTimestamps ?? []).map((src) => windowUnknownHint(src)),
+      ];
+      const metadata = unverifiable.length ? { rule: 'window-unverifiable', sources: unverifiable, signatures: unknown.map((x) => x.name) } : undefined;
       return {
-        checks: [makeCheck(r.gate, def, t, { status: missing.length ? 'warn' : 'pass', summary, evidence, artifacts: [SNAPSHOT_FILES.final] })],
+        checks: [
+          makeCheck(r.gate, def, t, {
+            status: missing.length || unverifiable.length ? 'warn' : 'pass',
+            summary,
+            evidence,
+            artifacts: [SNAPSHOT_FILES.final],
+            metadata,
+          }),
+        ],
         files: [SNAPSHOT_FILES.final],
       };
     },
