@@ -9,13 +9,16 @@
  * - check warn/fail: check.metadata.allowlisted = {entryId, issueUrl, reason}; a failed check so marked
  *   makes the verdict warn instead of fail, never pass.
  * A classification derived from a signature or check (id `signature:<name>` / `check:<id>`, or id equal
- * to a signature name in the report) is also matched by that signature/check entry.
+ * to a signature name or a check id in the report) is also matched by that signature/check entry; the gate's
+ * `ops_failed_checks` classification is known once every failed check it lists is allowlisted.
+ * An entry whose pattern matches everything (`*`) is marked `catchAll`: the verdict warns about it by name.
  * Expired entries match nothing and are listed with what they would have matched; entries that matched
  * no open finding are listed as stale. The first (file order) unexpired entry matching a finding applies;
  * later ones record it as `shadowed`.
  */
 import type { Check, Classification, HuntReportV1, Signature } from './report-types.js';
 import { matchesGlob } from './glob.js';
+import { OPS_CLASSIFICATION_ID } from './classify.js';
 
 export { matchesGlob };
 
@@ -59,6 +62,8 @@ export interface AllowlistEntryStatus {
   reason: string;
   owner?: string;
   expires?: string;
+  /** A pattern of this entry matches every id (e.g. `*`): it can silence any finding, so the verdict warns. */
+  catchAll?: true;
   findings: AllowlistFindingRef[];
 }
 
@@ -126,9 +131,19 @@ function checkFinding(c: Check): Finding {
   };
 }
 
-function classificationFinding(c: Classification, signatureNames: Set<string>): Finding {
+/** Whether a glob matches every non-empty id (`*`, `**`, `?*`, `*?*`): such an entry allowlists anything. */
+export function isCatchAllPattern(pattern: string): boolean {
+  return /^\*+$/.test(pattern) || /^\**\?\**$/.test(pattern);
+}
+
+/** Whether any pattern of an entry is a catch-all. */
+export function isCatchAllEntry(e: AllowlistEntry): boolean {
+  return [e.match.signature, e.match.check, e.match.classification].some((p) => p !== undefined && isCatchAllPattern(p));
+}
+
+function classificationFinding(c: Classification, signatureNames: Set<string>, checkIds: Set<string>): Finding {
   const sig = c.id.startsWith('signature:') ? c.id.slice('signature:'.length) : signatureNames.has(c.id) ? c.id : undefined;
-  const chk = c.id.startsWith('check:') ? c.id.slice('check:'.length) : undefined;
+  const chk = c.id.startsWith('check:') ? c.id.slice('check:'.length) : checkIds.has(c.id) ? c.id : undefined;
   return {
     kind: 'classification',
     id: c.id,
@@ -149,6 +164,7 @@ function entryStatus(e: AllowlistEntry, findings: AllowlistFindingRef[]): Allowl
   const out: AllowlistEntryStatus = { id: e.id, issueUrl: e.issueUrl, reason: e.reason, findings };
   if (e.owner !== undefined) out.owner = e.owner;
   if (e.expires !== undefined) out.expires = e.expires;
+  if (isCatchAllEntry(e)) out.catchAll = true;
   return out;
 }
 
@@ -163,15 +179,32 @@ function clearCheckMarks(report: HuntReportV1): void {
   }
 }
 
+/**
+ * The gate's `ops_failed_checks` classification is derived from every failed non-chaos check; once each of
+ * them is allowlisted it is known too (one entry per check suffices, as for any other derived classification).
+ */
+function coverOpsClassification(report: HuntReportV1, status: AllowlistStatus): void {
+  const ops = report.classification.find((c) => c.id === OPS_CLASSIFICATION_ID && c.status === 'new');
+  if (!ops) return;
+  const failed = report.checks.filter((c) => c.status === 'fail' && !c.id.startsWith('chaos_'));
+  const marks = failed.map((c) => (c.metadata?.allowlisted as { entryId?: string; issueUrl?: string } | undefined) ?? undefined);
+  if (!failed.length || marks.some((m) => !m?.entryId || !m.issueUrl)) return;
+  ops.status = 'known';
+  ops.issueUrl = marks[0]!.issueUrl;
+  const first = status.matched.find((e) => e.id === marks[0]!.entryId);
+  first?.findings.push({ kind: 'classification', id: ops.id, effect: 'now-known' });
+}
+
 /** Applies the allowlist at `nowMs`; returns a new report (input untouched) and the status it wrote to metadata.allowlist. */
 export function applyAllowlist(report: HuntReportV1, allowlist: AllowlistFile, nowMs: number): { report: HuntReportV1; status: AllowlistStatus } {
   const out = structuredClone(report);
   clearCheckMarks(out);
   const signatureNames = new Set(out.signatures.map((s) => s.name));
+  const checkIds = new Set(out.checks.map((c) => c.id));
   const findings: Finding[] = [
     ...out.signatures.filter((s) => s.countWindow > 0).map(signatureFinding),
     ...out.checks.filter((c) => c.status === 'warn' || c.status === 'fail').map(checkFinding),
-    ...out.classification.filter((c) => c.status !== 'resolved').map((c) => classificationFinding(c, signatureNames)),
+    ...out.classification.filter((c) => c.status !== 'resolved').map((c) => classificationFinding(c, signatureNames, checkIds)),
   ];
   const appliedBy = new Map<Finding, string>();
   const status: AllowlistStatus = { entries: allowlist.entries.length, matched: [], expired: [], stale: [] };
@@ -199,6 +232,7 @@ export function applyAllowlist(report: HuntReportV1, allowlist: AllowlistFile, n
     });
     status.matched.push(entryStatus(entry, refs));
   }
+  coverOpsClassification(out, status);
   out.metadata = { ...(out.metadata ?? {}), allowlist: status };
   return { report: out, status };
 }

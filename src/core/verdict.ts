@@ -17,6 +17,7 @@ export const RULES = [
   'check-fail',
   'classification-blocking',
   'check-fail-known',
+  'allowlist-catch-all',
   'check-warn',
   'classification-regressed',
   'classification-new',
@@ -31,6 +32,7 @@ const RULE_EFFECT: Record<GateRule, GateStatus> = {
   'check-fail': 'fail',
   'classification-blocking': 'fail',
   'check-fail-known': 'warn',
+  'allowlist-catch-all': 'warn',
   'check-warn': 'warn',
   'classification-regressed': 'warn',
   'classification-new': 'warn',
@@ -51,11 +53,15 @@ export interface CheckAllowlistMark {
   reason: string;
 }
 
-/** The allowlist mark of a check, when it carries a well-formed one. */
+/**
+ * The allowlist mark of a check, when it carries a well-formed one: an entry id and an http(s) issue URL.
+ * A mark without its issue is no acknowledgement (a check cannot excuse itself): the check counts in full.
+ */
 export function checkAllowlistMark(check: Check): CheckAllowlistMark | undefined {
   const mark = check.metadata?.allowlisted as Partial<CheckAllowlistMark> | undefined;
-  if (!mark || typeof mark !== 'object' || typeof mark.entryId !== 'string') return undefined;
-  return { entryId: mark.entryId, issueUrl: String(mark.issueUrl ?? ''), reason: String(mark.reason ?? '') };
+  if (!mark || typeof mark !== 'object' || typeof mark.entryId !== 'string' || mark.entryId === '') return undefined;
+  if (typeof mark.issueUrl !== 'string' || !/^https?:\/\/\S+$/i.test(mark.issueUrl)) return undefined;
+  return { entryId: mark.entryId, issueUrl: mark.issueUrl, reason: String(mark.reason ?? '') };
 }
 
 /** Internal errors recorded in a report by an earlier step: metadata.internalErrors and earlier internal-error reasons. */
@@ -72,8 +78,17 @@ export function recordedInternalErrors(report: HuntReportV1): string[] {
   return [...new Set(out)];
 }
 
+/** Longest text of a check or classification quoted in a reason (the report has the whole field). */
+export const REASON_TEXT_MAX = 500;
+
+/** One line, at most REASON_TEXT_MAX characters (never splitting a surrogate pair): a reason is read at a glance. */
 function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  const head = s.length > REASON_TEXT_MAX * 4 ? s.slice(0, REASON_TEXT_MAX * 4) : s;
+  const line = head.replace(/\s+/g, ' ').trim();
+  if (line.length <= REASON_TEXT_MAX && head.length === s.length) return line;
+  let cut = Math.min(line.length, REASON_TEXT_MAX - 1);
+  if (/[\ud800-\udbff]/.test(line[cut - 1] ?? '')) cut--;
+  return `${line.slice(0, cut)}…`;
 }
 
 function checkDetail(c: Check): string {
@@ -102,6 +117,19 @@ function checkReason(c: Check): GateReason | undefined {
   }
   if (c.status === 'warn') return { id: c.id, rule: 'check-warn', detail: checkDetail(c) };
   return undefined;
+}
+
+/** A catch-all allowlist entry that matched something silences findings wholesale: said by name, never quietly. */
+function catchAllReasons(report: HuntReportV1): GateReason[] {
+  const matched = (report.metadata?.allowlist as { matched?: unknown } | undefined)?.matched;
+  if (!Array.isArray(matched)) return [];
+  return (matched as Array<{ id?: unknown; catchAll?: unknown; findings?: unknown }>)
+    .filter((e) => e && e.catchAll === true && typeof e.id === 'string')
+    .map((e) => ({
+      id: String(e.id),
+      rule: 'allowlist-catch-all',
+      detail: `allowlist entry ${String(e.id)} matches everything and covered ${Array.isArray(e.findings) ? e.findings.length : 0} finding(s): scope it to the findings of its issue`,
+    }));
 }
 
 function compareReasons(a: GateReason, b: GateReason): number {
@@ -139,6 +167,7 @@ export function computeVerdict(report: HuntReportV1, opts: { blockingSeverity?: 
     const r = classificationReason(c, blockingSeverity);
     if (r) reasons.push(r);
   }
+  for (const r of catchAllReasons(report)) reasons.push(r);
   if (!report.checks.some((c) => c.status !== 'skip')) {
     const detail = report.checks.length ? `all ${report.checks.length} check(s) were skipped` : 'the report has no checks';
     reasons.push({ id: 'checks', rule: 'nothing-verified', detail: `${detail}: nothing was verified` });

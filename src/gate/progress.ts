@@ -7,6 +7,7 @@
 import type { Ora } from 'ora';
 import { createProgress, type Progress, type Step, type StepOutcome } from '../runtime/progress.js';
 import { canAnimate, outcomeSymbol, paintFor, spinnerOptions } from '../runtime/terminal.js';
+import { safeProgress } from '../runtime/safe-text.js';
 
 export interface GateProgress {
   step(label: string): Step;
@@ -18,14 +19,15 @@ export interface GateProgress {
 }
 
 function subOf(step: (label: string) => Step, info: (l: string) => void, prefix: string): Progress {
-  return { step: (label) => step(`${prefix}: ${label}`), info };
+  return safeProgress({ step: (label) => step(`${prefix}: ${label}`), info });
 }
 
 /** Builds the gate's progress reporter on `stream` (default stderr). */
 export async function createGateProgress(opts: { stream?: NodeJS.WriteStream; quiet?: boolean } = {}): Promise<GateProgress> {
   const stream = opts.stream ?? process.stderr;
   if (opts.quiet || !canAnimate(stream)) {
-    const p = await createProgress({ stream, quiet: opts.quiet });
+    // Labels and lines carry target text (argv, output, summaries): terminal-safe before they reach a CI log.
+    const p = safeProgress(await createProgress({ stream, quiet: opts.quiet }));
     return {
       step: (l) => p.step(l),
       info: (l) => p.info(l),
@@ -81,5 +83,6 @@ export async function createGateProgress(opts: { stream?: NodeJS.WriteStream; qu
     stream.write(`${line}\n`);
     spinner?.render();
   };
-  return { step, info, sub: (prefix) => subOf(step, info, prefix), close: () => spinner?.stop() };
+  const safe = safeProgress({ step, info });
+  return { ...safe, sub: (prefix) => subOf(safe.step, safe.info, prefix), close: () => spinner?.stop() };
 }

@@ -14,12 +14,14 @@ import type { Overrides } from '../config/overrides.js';
 import { assertValidAllowlist, loadAllowlist } from '../report/allowlist-file.js';
 import { assertValidReport } from '../report/validate.js';
 import { realClock } from '../runtime/clock.js';
+import { LOCK_FILE } from '../runtime/lock.js';
 import { parseJsonText, pathExists, readJsonFile, readTextFile, writeFileAtomic } from '../runtime/fs.js';
 import { JOURNAL_FILE, type RunRecord } from './journal.js';
 import { JournalWriter, sha256Of } from './journal-io.js';
 import type { GateProgress } from './progress.js';
 import { GATE_MARKER_ENV, markerValue } from './reap.js';
 import type { GateContext, GateOptions, GateRequest } from './types.js';
+import { journaledCommands, redactJson, restoreCommands, type CommandFlag, type CommandFlags } from './secrets.js';
 
 export const DEFAULT_ALLOWLIST = 'known-issues.json';
 const INPUTS = { config: 'inputs/hunt.config.json', allowlist: 'inputs/known-issues.json', baseline: 'inputs/baseline.json' } as const;
@@ -29,6 +31,10 @@ export interface PersistedRun {
   options: GateOptions;
   configDir: string;
   inputs: { config: string; allowlist: string | null; baseline: string | null };
+  /** The copy of the profile in inputs/ has secret values redacted: a resume re-reads the profile file itself. */
+  configRedacted?: boolean;
+  /** sha256 of the command flags the journal holds redacted (they held a secret): given again on --resume. */
+  secretCommands?: Partial<Record<CommandFlag, string>>;
 }
 
 /** The environment a gate's commands inherit: the caller's plus the marker that proves a process is this gate's. */
@@ -71,7 +77,8 @@ async function refuseUsedOutDir(outDir: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`--out-dir ${outDir} is a file`);
     return; // does not exist yet: fine
   }
-  if (entries.length) throw new UsageError(`--out-dir ${outDir} is not empty`, { hint: 'a gate writes into an empty or new directory; pick a new --out-dir' });
+  if (entries.some((e) => e !== LOCK_FILE))
+    throw new UsageError(`--out-dir ${outDir} is not empty`, { hint: 'a gate writes into an empty or new directory; pick a new --out-dir' });
 }
 
 /**
@@ -102,14 +109,21 @@ export async function newSession(req: GateRequest, bound: RunBinding, cwd: strin
     await writeFileAtomic(path.join(req.outDir, rel), text);
     return sha256Of(text);
   };
+  // The profile copy keeps no secret: secret env values and secret-ish keys redacted (a resume re-reads the file).
+  const profileText = await readTextFile(bound.profile.file, INPUTS.config);
+  const redactedProfile = redactedProfileText(profileText, bound.profile.file, bound);
+  await writeFileAtomic(path.join(req.outDir, INPUTS.config), redactedProfile.text);
+  const commands = journaledCommands(opts, bound.redact);
   const persisted: PersistedRun = {
-    options: opts,
+    options: { ...opts, ...commands.shown },
     configDir: bound.profile.configDir,
     inputs: {
-      config: (await copy(bound.profile.file, INPUTS.config))!,
+      config: sha256Of(redactedProfile.text),
       allowlist: await copy(allowlistPath, INPUTS.allowlist),
       baseline: await copy(req.baseline, INPUTS.baseline),
     },
+    ...(redactedProfile.redacted ? { configRedacted: true } : {}),
+    ...(Object.keys(commands.secretSha).length ? { secretCommands: commands.secretSha } : {}),
   };
   const header: RunRecord = {
     t: 'run',
@@ -135,15 +149,58 @@ async function inputCopy(outDir: string, rel: string, sha: string | null): Promi
   return text;
 }
 
+/** The profile as copied into inputs/: every secret redacted (structurally, so the copy stays valid JSON). */
+function redactedProfileText(text: string, file: string, bound: Pick<RunBinding, 'redact'>): { text: string; redacted: boolean } {
+  const data = parseJsonText(text, file, 'config');
+  const plain = `${JSON.stringify(data, null, 2)}\n`;
+  const red = `${JSON.stringify(redactJson(data, bound.redact), null, 2)}\n`;
+  return { text: red, redacted: red !== plain };
+}
+
+/** The profile of a resumed gate: the inputs/ copy, or (when that copy is redacted) the original file, checked against it. */
+async function resumedConfigText(p: PersistedRun, env: NodeJS.ProcessEnv): Promise<string> {
+  const opts = p.options;
+  const copyText = (await inputCopy(opts.outDir, INPUTS.config, p.inputs.config))!;
+  if (!p.configRedacted) return copyText;
+  let text: string;
+  try {
+    text = await readTextFile(opts.configFile, '--resume (profile)');
+  } catch (err) {
+    throw new InputError(`--resume: the profile copy in inputs/ has its secrets redacted and the profile ${opts.configFile} cannot be read`, {
+      hint: 'restore the profile file the gate started with, or start a new gate',
+      details: [(err as Error).message],
+    });
+  }
+  const loaded: LoadedConfig = {
+    config: parseConfig(parseJsonText(text, opts.configFile, '--resume'), opts.configFile),
+    file: opts.configFile,
+    configDir: p.configDir,
+    demo: opts.demo,
+  };
+  const bound = bindRun(loaded, { env, overrides: persistedOverrides(opts) });
+  if (sha256Of(redactedProfileText(text, opts.configFile, bound).text) !== p.inputs.config) {
+    throw new InputError(`--resume: the profile ${opts.configFile} was changed after the gate started`, {
+      hint: 'restore the profile the gate started with, or start a new gate with a fresh --out-dir',
+    });
+  }
+  return text;
+}
+
 /** A resumed gate: options from the journal's run record, inputs from the hash-checked copies. */
-export async function resumedSession(header: RunRecord, env: NodeJS.ProcessEnv, cwd: string, progress: GateProgress): Promise<GateContext> {
+export async function resumedSession(
+  header: RunRecord,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  progress: GateProgress,
+  given: CommandFlags = {},
+): Promise<GateContext> {
   const p = header.options as unknown as PersistedRun;
   if (!p?.options?.outDir || !p.inputs?.config || typeof p.configDir !== 'string') {
     throw new InputError('--resume: the journal run record lacks the gate options', { hint: 'start a new gate with a fresh --out-dir' });
   }
-  const opts = p.options;
+  const opts: GateOptions = { ...p.options, ...restoreCommands(p.options, p.secretCommands, given) };
   const outDir = opts.outDir;
-  const configText = (await inputCopy(outDir, INPUTS.config, p.inputs.config))!;
+  const configText = await resumedConfigText(p, gateEnv(env, outDir));
   const config = parseConfig(parseJsonText(configText, path.join(outDir, INPUTS.config), '--resume'), opts.configFile);
   const loaded: LoadedConfig = { config, file: opts.configFile, configDir: p.configDir, demo: opts.demo };
   const allowText = await inputCopy(outDir, INPUTS.allowlist, p.inputs.allowlist);

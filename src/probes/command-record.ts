@@ -21,6 +21,7 @@ export async function runRecord(cmd: CommandLine, bound: Pick<RunBinding, 'targe
     timeoutMs: t.commandTimeoutMs,
     redact,
     maxOutputChars: MAX_OUTPUT_CHARS,
+    reapDetached: true, // a version/status command must leave nothing running, not even a setsid'd daemon
   });
   return {
     command: redact(commandText(cmd)),

@@ -66,12 +66,16 @@ export function probeHealth(url: string, opts: HealthOptions): Promise<HealthPro
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
-        if (size < maxBody * 4) chunks.push(c); // bytes, generous for multi-byte text; the rest is drained
+        // Keep generously more than shown (multi-byte text, and a secret that starts before the cut must be whole
+        // to be redacted); the rest is drained.
+        if (size < maxBody * 4 + 64 * 1024) chunks.push(c);
         size += c.length;
       });
       const done = () => {
         const text = Buffer.concat(chunks).toString('utf8').trim();
-        const body = text ? redact(text.length > maxBody ? `${text.slice(0, maxBody)}...` : text) : null;
+        // Redact before cutting: a secret straddling the cut would otherwise leak its head.
+        const clean = redact(text);
+        const body = clean ? (clean.length > maxBody ? `${clean.slice(0, maxBody)}...` : clean) : null;
         const code = res.statusCode ?? null;
         finish({ ok: code !== null && code >= 200 && code < 300, statusCode: code, latencyMs: Math.round(performance.now() - started), body });
       };

@@ -5,6 +5,8 @@
  * span, a fenced block, an HTML <summary>).
  */
 
+import { stripAnsi } from '../runtime/safe-text.js';
+
 /** Characters that are backslash-escaped in inline text (all ASCII punctuation, so `\x` is a valid escape). */
 const INLINE_SPECIAL = /[\\`*_[\]<>|~&#@!$]/g;
 
@@ -13,16 +15,47 @@ const INLINE_SPECIAL = /[\\`*_[\]<>|~&#@!$]/g;
  * visually reorder text, lone surrogates. CR/LF and Unicode line separators become `\n`.
  */
 export function sanitize(s: string): string {
-  return s
+  return stripAnsi(s)
     .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
-/** Cuts to at most `max` code points, marking the cut with an ellipsis. */
+/** Cuts to at most `max` code points, marking the cut with an ellipsis (reads no further than the cut). */
 export function truncate(s: string, max: number): string {
-  const cps = Array.from(s);
-  return cps.length <= max ? s : `${cps.slice(0, Math.max(0, max - 1)).join('')}…`;
+  if (s.length <= max) return s; // code units >= code points
+  let cps = 0;
+  let i = 0;
+  let keepEnd = 0;
+  while (i < s.length) {
+    if (cps === Math.max(0, max - 1)) keepEnd = i;
+    if (cps === max) return `${s.slice(0, keepEnd)}…`;
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+    cps++;
+  }
+  return s;
+}
+
+/**
+ * A prefix of `s` long enough to hold `max` code points after sanitizing, so capped helpers never sanitize
+ * megabytes they will cut anyway (sanitize only removes or merges characters; the slack covers removed ones).
+ */
+export function headFor(s: string, max: number): string {
+  const keep = max * 4 + 64;
+  return s.length > keep ? s.slice(0, keep) : s;
+}
+
+/**
+ * Defuses GitHub @mentions and issue references (`#12`, `GH-12`, `org/repo#12`) in untrusted text with a
+ * zero-width joiner after the mark: GitHub ignores backslash escapes here (github/markup#1168) and would
+ * ping the user or link (and notify) the issue; the text still reads the same.
+ */
+export function defuseReferences(s: string): string {
+  return s
+    .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200d')
+    .replace(/#(?=\d)/g, '#\u200d')
+    .replace(/\b(GH)-(?=\d)/gi, '$1-\u200d');
 }
 
 /**
@@ -35,7 +68,7 @@ export function mdText(raw: unknown, opts: { newline?: 'br' | 'space' } = {}): s
     .replace(/\t/g, ' ')
     .replace(/^\s+/, '');
   const lines = s.split('\n').map((line) => {
-    let out = line.replace(INLINE_SPECIAL, (c) => `\\${c}`);
+    let out = defuseReferences(line).replace(INLINE_SPECIAL, (c) => `\\${c}`);
     // At the start of a line "- x", "+ x", "1. x", "1) x" open a list and a line of only - or = is an
     // underline or a thematic break; "+1", "-2" or "1.5.0" are left alone.
     out = out
@@ -52,7 +85,7 @@ export const CELL_MAX = 300;
 
 /** A GFM table cell: inline text, capped, pipes escaped, never a line break in the row. */
 export function mdCell(raw: unknown, max: number = CELL_MAX): string {
-  const s = sanitize(String(raw ?? '')).trim();
+  const s = sanitize(headFor(String(raw ?? ''), max)).trim();
   return mdText(truncate(s, max));
 }
 
@@ -79,7 +112,7 @@ export function mdCode(raw: unknown): string {
  */
 export function mdCellCode(raw: unknown, max: number = CELL_MAX): string {
   const s = truncate(
-    sanitize(String(raw ?? ''))
+    sanitize(headFor(String(raw ?? ''), max))
       .replace(/[\n\t]/g, ' ')
       .trim(),
     max,
@@ -99,15 +132,15 @@ export function mdFence(raw: unknown, lang = ''): string {
 
 /** Text for raw HTML (e.g. inside <summary>): entities escaped, on one line. */
 export function htmlText(raw: unknown): string {
-  return sanitize(String(raw ?? ''))
+  const s = sanitize(String(raw ?? ''))
     .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+    .trim();
+  // Inline Markdown is not parsed inside an HTML block, but mentions and references are still linked there.
+  return defuseReferences(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
+
+/** Longest URL emitted as a link; longer ones are shown as (capped) text. */
+export const URL_MAX = 2000;
 
 /** Whether a URL is safe to emit as a link target (http/https, no whitespace, brackets, pipes or backslashes). */
 export function isSafeUrl(url: string): boolean {
@@ -118,7 +151,7 @@ export function isSafeUrl(url: string): boolean {
 export function mdLink(label: unknown, url: unknown, max: number = CELL_MAX): string {
   const u = String(url ?? '');
   const text = mdCell(label === undefined || label === null || label === '' ? u : label, max);
-  if (!isSafeUrl(u)) return mdCell(u, max);
+  if (!isSafeUrl(u) || u.length > URL_MAX) return mdCell(u, Math.min(max, URL_MAX));
   return `[${text}](<${u}>)`;
 }
 

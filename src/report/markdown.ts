@@ -8,11 +8,14 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { InputError } from '../errors.js';
+import { readTextFile } from '../runtime/read.js';
 import { defaultTemplateDir } from './assets.js';
-import { htmlText, mdCell, mdCellCode, mdCode, mdFence, mdLink, mdText } from './escape.js';
+import { htmlText, mdCell, mdCellCode, mdCode, mdFence, mdLink, mdText, headFor, truncate } from './escape.js';
 import type { ReportView } from './view-model.js';
 
 export const MAIN_TEMPLATE = 'report.md.hbs';
+/** A template larger than this is not a template (read through the input reader: no FIFO, no device). */
+const TEMPLATE_MAX_BYTES = 4 * 1024 * 1024;
 /** The compact document appended to GITHUB_STEP_SUMMARY when the full one is too large for it. */
 export const COMPACT_TEMPLATE = 'step-summary.md.hbs';
 
@@ -40,13 +43,13 @@ async function overlay(set: TemplateSet, dir: string): Promise<number> {
   let found = 0;
   for (const name of await readDirHbs(dir)) {
     const file = path.join(dir, name);
-    set.mains.set(name, { file, source: await fsp.readFile(file, 'utf8') });
+    set.mains.set(name, { file, source: await readTextFile(file, '--template', TEMPLATE_MAX_BYTES) });
     found++;
   }
   const pdir = path.join(dir, 'partials');
   for (const name of await readDirHbs(pdir)) {
     const file = path.join(pdir, name);
-    set.partials.set(name.slice(0, -'.hbs'.length), { file, source: await fsp.readFile(file, 'utf8') });
+    set.partials.set(name.slice(0, -'.hbs'.length), { file, source: await readTextFile(file, '--template', TEMPLATE_MAX_BYTES) });
     found++;
   }
   return found;
@@ -72,6 +75,16 @@ export async function loadTemplates(customDir?: string): Promise<TemplateSet> {
 
 type Hb = typeof Handlebars;
 
+/**
+ * Caps of the inline helpers, in code points: a 50 MB check title must not make a 50 MB heading or "Why" line.
+ * The JSON report keeps every field whole; capMarkdown (cap.ts) bounds the document as a whole.
+ */
+export const HELPER_CAPS = { text: 4000, line: 1000, code: 500, html: 300 } as const;
+
+function capped(v: unknown, max: number): string {
+  return truncate(headFor(String(v ?? ''), max), max);
+}
+
 /** Handlebars passes its options object last; strip it so helpers see only real arguments. */
 function args(raw: unknown[]): unknown[] {
   return raw.slice(0, -1);
@@ -82,12 +95,12 @@ function registerHelpers(hb: Hb): void {
   hb.registerHelper('cell', (...a: unknown[]) => safe(mdCell(args(a)[0], typeof args(a)[1] === 'number' ? (args(a)[1] as number) : undefined)));
   hb.registerHelper('cellCode', (...a: unknown[]) => safe(mdCellCode(args(a)[0])));
   hb.registerHelper('cellLink', (...a: unknown[]) => safe(mdLink(args(a)[0], args(a)[1])));
-  hb.registerHelper('text', (...a: unknown[]) => safe(mdText(args(a)[0])));
-  hb.registerHelper('line', (...a: unknown[]) => safe(mdText(args(a)[0], { newline: 'space' })));
-  hb.registerHelper('code', (...a: unknown[]) => safe(mdCode(args(a)[0])));
+  hb.registerHelper('text', (...a: unknown[]) => safe(mdText(capped(args(a)[0], HELPER_CAPS.text))));
+  hb.registerHelper('line', (...a: unknown[]) => safe(mdText(capped(args(a)[0], HELPER_CAPS.line), { newline: 'space' })));
+  hb.registerHelper('code', (...a: unknown[]) => safe(mdCode(capped(args(a)[0], HELPER_CAPS.code))));
   hb.registerHelper('link', (...a: unknown[]) => safe(mdLink(args(a)[0], args(a)[1], Number.MAX_SAFE_INTEGER)));
   hb.registerHelper('fence', (...a: unknown[]) => safe(mdFence(args(a)[0], typeof args(a)[1] === 'string' ? (args(a)[1] as string) : '')));
-  hb.registerHelper('html', (...a: unknown[]) => safe(htmlText(args(a)[0])));
+  hb.registerHelper('html', (...a: unknown[]) => safe(htmlText(capped(args(a)[0], HELPER_CAPS.html))));
   hb.registerHelper('inc', (...a: unknown[]) => Number(args(a)[0]) + 1);
   hb.registerHelper('eq', (...a: unknown[]) => args(a)[0] === args(a)[1]);
   hb.registerHelper('plural', (...a: unknown[]) => {

@@ -1,15 +1,18 @@
 /**
  * The render step shared by render-report, staging-chaos and release-gate: allowlist -> verdict into
  * metadata.gate -> normalize -> re-validate -> Markdown (+ JUnit) -> atomic writes -> step summary.
- * Everything is rendered before anything is written, so a template error leaves no half set of outputs.
+ * Everything is rendered before anything is written, and the files are published as one set (fs.writeFileSet):
+ * a template error, a full disk or a kill never leaves a new verdict beside an old one.
  */
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { appendLineDurable, writeFileAtomic } from '../runtime/fs.js';
+import { appendLineDurable, SetWriteError, writeFileSet, type SetMember } from '../runtime/fs.js';
 import { applyAllowlist, type AllowlistFile } from '../core/allowlist.js';
 import { normalizeReport, serializeReport } from '../core/normalize.js';
 import type { GateVerdict, HuntReportV1, Severity } from '../core/report-types.js';
 import { computeVerdict, recordedInternalErrors, verdictExitCode } from '../core/verdict.js';
+import { capMarkdown, MARKDOWN_MAX_BYTES } from './cap.js';
 import { COMPACT_TEMPLATE, loadTemplates, MAIN_TEMPLATE, renderMarkdown } from './markdown.js';
 import { githubAnnotations } from './annotations.js';
 import { fitComment } from './comment.js';
@@ -33,6 +36,10 @@ export interface RenderPipelineOptions {
   stepSummary?: string | undefined;
   /** Internal errors of the calling run: each makes the verdict fail and is persisted in metadata.internalErrors. */
   internalErrors?: string[];
+  /** A file holding just the verdict word (the gate's gate-status.txt), published with the set. */
+  statusOut?: string;
+  /** Files this run reads ([flag, path]): an output naming one of them is refused instead of overwriting it. */
+  inputs?: Array<[string, string | undefined]>;
   /** A section appended to the Markdown report, built from the final report (e.g. the release trend of --history). */
   appendix?: (report: HuntReportV1, verdict: GateVerdict) => string;
   /** Also write the Markdown for a PR comment here: kept under GitHub's comment size limit (comment.ts). */
@@ -58,23 +65,38 @@ function priorBlockingSeverity(report: HuntReportV1): Severity | undefined {
   return s === 'p0' || s === 'p1' || s === 'p2' ? s : undefined;
 }
 
-function assertDistinct(paths: Array<[string, string | undefined]>): void {
+/** The real path of `p` when it exists (so a symlink or `a/../b` naming an input is caught), else its absolute path. */
+function identity(p: string): string {
+  const abs = path.resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
+function assertDistinct(outputs: Array<[string, string | undefined]>, inputs: Array<[string, string | undefined]>): void {
+  const read = new Map<string, string>();
+  for (const [flag, p] of inputs) if (p !== undefined) read.set(identity(p), flag);
   const seen = new Map<string, string>();
-  for (const [flag, p] of paths) {
+  for (const [flag, p] of outputs) {
     if (p === undefined) continue;
-    const abs = path.resolve(p);
+    const abs = identity(p);
+    const input = read.get(abs);
+    if (input) throw new UsageError(`${flag} names the file ${input} reads (${abs}): it would be overwritten`, { hint: 'write the outputs to other paths' });
     const other = seen.get(abs);
     if (other) throw new UsageError(`${flag} and ${other} name the same file ${abs}`, { hint: 'give every output its own path' });
     seen.set(abs, flag);
   }
 }
 
-/** An output that cannot be written is a bad path (exit 2 naming the flag), not an internal error. */
-async function writeOutput(flag: string, file: string, data: string): Promise<void> {
+/** An output that cannot be written is a bad path (exit 2 naming the flag); a full disk is an internal error (exit 1). */
+async function writeOutputs(members: SetMember[]): Promise<void> {
   try {
-    await writeFileAtomic(file, data);
+    await writeFileSet(members);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    if (!(err instanceof SetWriteError)) throw err;
+    const e = err.reason;
     const why =
       e.code === 'EACCES' || e.code === 'EPERM'
         ? 'permission denied'
@@ -82,19 +104,25 @@ async function writeOutput(flag: string, file: string, data: string): Promise<vo
           ? 'is a directory'
           : e.code === 'ENOTDIR' || e.code === 'EEXIST'
             ? 'a parent is not a directory'
-            : e.message;
-    throw new InputError(`${flag}: cannot write ${file}: ${why}`, { hint: 'choose a writable output path' });
+            : e.code === 'ELOOP'
+              ? 'a symbolic link is in the way'
+              : undefined;
+    if (why === undefined) throw new Error(`${err.member.label}: cannot write ${err.member.file}: ${e.message}; no report file of this run was published`);
+    throw new InputError(`${err.member.label}: cannot write ${err.member.file}: ${why}`, { hint: 'choose a writable output path' });
   }
 }
 
 /** Applies the allowlist, computes the verdict, normalizes, renders and writes the report files. */
 export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOptions): Promise<RenderPipelineResult> {
-  assertDistinct([
-    ['--json-out', opts.jsonOut],
-    ['--md-out', opts.mdOut],
-    ['--junit-out', opts.junitOut],
-    ['--comment-out', opts.commentOut],
-  ]);
+  assertDistinct(
+    [
+      ['--json-out', opts.jsonOut],
+      ['--md-out', opts.mdOut],
+      ['--junit-out', opts.junitOut],
+      ['--comment-out', opts.commentOut],
+    ],
+    opts.inputs ?? [],
+  );
   const checked = validateReport(input);
   if (!checked.ok) {
     // A producer inside hunt built an invalid report: a bug, so exit 1 (never a pass), not a user error.
@@ -113,22 +141,24 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
   const templates = await loadTemplates(opts.templateDir);
   const view = buildView(report, verdict);
   const body = renderMarkdown(view, templates, MAIN_TEMPLATE);
-  const markdown = opts.appendix ? `${body.trimEnd()}\n\n${opts.appendix(report, verdict).trimEnd()}\n` : body;
+  const markdown = capMarkdown(opts.appendix ? `${body.trimEnd()}\n\n${opts.appendix(report, verdict).trimEnd()}\n` : body, MARKDOWN_MAX_BYTES);
   const junit = opts.junitOut !== undefined ? renderJunit(report, verdict) : undefined;
   let stepMarkdown: string | undefined;
   if (opts.stepSummary) {
-    stepMarkdown = Buffer.byteLength(markdown) <= STEP_SUMMARY_MAX_BYTES ? markdown : renderMarkdown(view, templates, COMPACT_TEMPLATE);
+    stepMarkdown =
+      Buffer.byteLength(markdown) <= STEP_SUMMARY_MAX_BYTES ? markdown : capMarkdown(renderMarkdown(view, templates, COMPACT_TEMPLATE), STEP_SUMMARY_MAX_BYTES);
   }
 
-  await writeOutput('--json-out', opts.jsonOut, serializeReport(report));
-  await writeOutput('--md-out', opts.mdOut, markdown);
-  if (opts.junitOut !== undefined && junit !== undefined) await writeOutput('--junit-out', opts.junitOut, junit);
-  if (opts.commentOut !== undefined)
-    await writeOutput(
-      '--comment-out',
-      opts.commentOut,
-      fitComment(markdown, () => renderMarkdown(view, templates, COMPACT_TEMPLATE)),
-    );
+  const members: SetMember[] = [
+    { label: '--json-out', file: opts.jsonOut, data: serializeReport(report) },
+    { label: '--md-out', file: opts.mdOut, data: markdown },
+  ];
+  if (opts.junitOut !== undefined && junit !== undefined) members.push({ label: '--junit-out', file: opts.junitOut, data: junit });
+  if (opts.commentOut !== undefined) {
+    members.push({ label: '--comment-out', file: opts.commentOut, data: fitComment(markdown, () => renderMarkdown(view, templates, COMPACT_TEMPLATE)) });
+  }
+  if (opts.statusOut !== undefined) members.push({ label: 'status', file: opts.statusOut, data: `${verdict.status}\n` });
+  await writeOutputs(members);
   const warnings: string[] = [];
   if (opts.stepSummary && stepMarkdown !== undefined) {
     try {

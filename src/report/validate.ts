@@ -2,8 +2,9 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError } from '../errors.js';
 import type { HuntReportV1 } from '../core/report-types.js';
-import { capErrors, compile, formatAjvErrors } from './ajv.js';
+import { capErrors, compile, formatAjvErrors, printable } from './ajv.js';
 import { loadSchema } from './assets.js';
+import { semanticViolations } from './semantic.js';
 
 let validator: ValidateFunction | undefined;
 
@@ -12,11 +13,13 @@ function reportValidator(): ValidateFunction {
   return validator;
 }
 
-/** Validates parsed JSON as a HuntReportV1; on failure returns every violation as `path: message`. */
+/** Validates parsed JSON as a HuntReportV1 (schema, then semantic rules); on failure returns every violation as `path: message`. */
 export function validateReport(data: unknown): { ok: true; report: HuntReportV1 } | { ok: false; errors: string[] } {
   const validate = reportValidator();
-  if (validate(data)) return { ok: true, report: data as HuntReportV1 };
-  return { ok: false, errors: formatAjvErrors(validate.errors) };
+  if (!validate(data)) return { ok: false, errors: formatAjvErrors(validate.errors) };
+  const semantic = semanticViolations(data as HuntReportV1);
+  if (semantic.length) return { ok: false, errors: semantic.map(printable) };
+  return { ok: true, report: data as HuntReportV1 };
 }
 
 /** Returns the report or throws InputError (exit 2) naming `file` and listing every violation. */

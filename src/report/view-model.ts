@@ -12,6 +12,9 @@ import { STATUS_ICON, countPhrase, formatDelta, formatDuration, formatNumber, sp
 
 /** Longest evidence item kept in the Markdown (head and tail are kept); the JSON report has it all. */
 export const EVIDENCE_MAX = 8000;
+/** Longest command line and metadata block kept in the Markdown (head and tail). */
+export const COMMAND_MAX = 4000;
+export const METADATA_MAX = 20_000;
 
 export interface CheckView {
   id: string;
@@ -84,7 +87,7 @@ function checkView(c: Check): CheckView {
     summary: c.summary,
     duration: formatDuration(c.durationMs),
     known: checkAllowlistMark(c),
-    command: c.command,
+    command: c.command === undefined ? undefined : clipMiddle(c.command, COMMAND_MAX),
     evidence,
     artifacts,
     hasDetails: evidence.length > 0 || artifacts.length > 0 || c.command !== undefined,
@@ -170,6 +173,6 @@ export function buildView(report: HuntReportV1, gate: GateVerdict): ReportView {
       any: allowlist.matched.length + allowlist.expired.length + allowlist.stale.length > 0,
     },
     upstreamLinks: report.upstreamLinks,
-    metadataJson: Object.keys(rest).length ? JSON.stringify(sortKeysDeep(rest), null, 2) : '',
+    metadataJson: Object.keys(rest).length ? clipMiddle(JSON.stringify(sortKeysDeep(rest), null, 2), METADATA_MAX) : '',
   };
 }

@@ -7,7 +7,13 @@ import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Redactor } from './redact.js';
 import { noRedaction } from './redact.js';
+import { randomBytes } from 'node:crypto';
+import { killByEnv } from './envscan.js';
 import { killGroup } from './signals.js';
+
+/** The environment variable whose random value marks every process one reaping command started. */
+export const EXEC_TOKEN_ENV = 'HUNT_EXEC_TOKEN';
+import { stripAnsi } from './safe-text.js';
 
 /** A command: a string runs through the shell (like the bash scripts it replaces), an array runs directly. */
 export type CommandLine = string | string[];
@@ -26,6 +32,12 @@ export interface ExecOptions {
   killGraceMs?: number;
   /** Called with the child's pid right after it was spawned (the release gate journals it). */
   onSpawn?: (pid: number) => void;
+  /**
+   * End, once the command is over, every process it left behind, also those that left its process group with
+   * setsid: they carry a random token in their environment, inherited from the command (proof they are its).
+   * For commands that must not leave anything running (a version or status command); never for a start command.
+   */
+  reapDetached?: boolean;
 }
 
 export interface ExecResult {
@@ -39,6 +51,8 @@ export interface ExecResult {
   /** Spawn failure (e.g. binary not found); the command never ran. */
   spawnError?: string;
   pid?: number;
+  /** With reapDetached: pids of processes the command left behind that were ended afterwards. */
+  reaped?: number[];
 }
 
 /** Renders a command line for reports. */
@@ -57,10 +71,11 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
   const max = opts.maxOutputChars ?? 8000;
   const started = performance.now();
   const [file, args, shell] = Array.isArray(cmd) ? [cmd[0], cmd.slice(1), false] : [cmd, [], true];
+  const token = opts.reapDetached ? `${EXEC_TOKEN_ENV}=${randomBytes(16).toString('hex')}` : undefined;
   const child = execa(file, args, {
     shell,
     cwd: opts.cwd,
-    env: opts.env,
+    env: token ? { ...(opts.env ?? {}), [EXEC_TOKEN_ENV]: token.slice(EXEC_TOKEN_ENV.length + 1) } : opts.env,
     extendEnv: opts.extendEnv ?? true,
     reject: false,
     detached: true, // own process group: timeouts kill helpers too
@@ -72,22 +87,33 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
   });
   if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   let timedOut = false;
+  // The command has ended once its process exited, even while a helper it left keeps the pipes open: a timer
+  // firing after that still ends the group (nothing may outlive the command) but is no timeout of the command.
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
   const timer = setTimeout(() => {
-    timedOut = true;
+    if (!exited) timedOut = true;
     if (child.pid) void killGroup(child.pid, opts.killGraceMs ?? 1500);
   }, opts.timeoutMs);
   const res = await child;
   clearTimeout(timer);
+  const reaped = token ? (await killByEnv(token, opts.killGraceMs ?? 1500)).signalled : undefined;
   const spawnFailed = res.failed && res.exitCode === undefined && !res.signal && !timedOut;
   return {
-    command: commandText(cmd),
+    command: redact(commandText(cmd)),
     exitCode: res.exitCode ?? null,
     signal: res.signal ?? null,
     durationMs: Math.round(performance.now() - started),
     timedOut,
-    stdout: redact(tail(String(res.stdout ?? ''), max)),
-    stderr: redact(tail(String(res.stderr ?? ''), max)),
+    // ANSI sequences out first (a colour code inside a secret would hide it from the redactor, and half a
+    // sequence is garbage in every report), then redact the whole output, then cut: a secret straddling the cut
+    // would otherwise leak its tail.
+    stdout: tail(redact(stripAnsi(String(res.stdout ?? ''))), max),
+    stderr: tail(redact(stripAnsi(String(res.stderr ?? ''))), max),
     spawnError: spawnFailed ? redact(res.shortMessage ?? res.message ?? 'failed to start') : undefined,
     pid: child.pid,
+    ...(reaped?.length ? { reaped } : {}),
   };
 }

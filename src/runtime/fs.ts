@@ -1,26 +1,100 @@
 /**
- * The one place that writes files. Every write is atomic (temp file in the same directory + rename),
- * so a killed run never leaves a half-written artifact. Reads turn OS errors into InputError with the path.
+ * The one place that writes files. Every write is atomic: the bytes go to a temp file in the same directory,
+ * created exclusively (O_EXCL) under an unpredictable name without following symlinks (O_NOFOLLOW), so a link
+ * planted where the temp file will be cannot redirect the write; then one rename publishes it. Temp files are
+ * removed on every exit path this process controls (errors, exit, signals that exit); one left by a SIGKILL is
+ * removed by the next write of the same file once its writer is dead. Reads live in read.ts.
  */
-import { promises as fsp, constants as fsc } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { constants as fsc, promises as fsp, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { makeDirs } from './mkdirp.js';
-import { InputError } from '../errors.js';
 
-let seq = 0;
+export { lineColumn, parseJsonText, readJsonFile, readTextFile } from './read.js';
 
-/** Writes `data` to `file` atomically, creating parent directories. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await makeDirs(path.dirname(file));
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++seq}.tmp`);
-  const handle = await fsp.open(tmp, 'w');
+const live = new Set<string>();
+let exitHookInstalled = false;
+
+function track(tmp: string): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const t of live) {
+        try {
+          unlinkSync(t);
+        } catch {
+          // already gone
+        }
+      }
+    });
+  }
+  live.add(tmp);
+}
+
+async function discard(tmp: string): Promise<void> {
+  live.delete(tmp);
+  await fsp.unlink(tmp).catch(() => undefined);
+}
+
+const TMP_RE = /^\.(.+)\.(\d+)\.[0-9a-f]{16}\.tmp$/;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp files of `base` left in `dir` by a writer that no longer runs (a SIGKILLed hunt). */
+async function sweepStaleTemps(dir: string, base: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TMP_RE.exec(name);
+    if (!m || m[1] !== base || Number(m[2]) === process.pid || pidAlive(Number(m[2]))) continue;
+    await fsp.unlink(path.join(dir, name)).catch(() => undefined); // unlink never follows a symlink
+  }
+}
+
+/** Writes `data` to a fresh temp file beside `file` and returns the temp path (not yet published). */
+async function writeTemp(file: string, data: string | Uint8Array): Promise<string> {
+  const dir = path.dirname(file);
+  await makeDirs(dir);
+  await sweepStaleTemps(dir, path.basename(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+  const handle = await fsp.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, 0o666);
+  track(tmp);
   try {
     await handle.writeFile(data);
     await handle.sync(); // the rename must never expose bytes that are not on disk yet
-  } finally {
     await handle.close();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await discard(tmp);
+    throw err;
   }
-  await fsp.rename(tmp, file);
+  return tmp;
+}
+
+async function publish(tmp: string, file: string): Promise<void> {
+  try {
+    await fsp.rename(tmp, file);
+    live.delete(tmp);
+  } catch (err) {
+    await discard(tmp);
+    throw err;
+  }
+}
+
+/** Writes `data` to `file` atomically, creating parent directories. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await publish(await writeTemp(file, data), file);
 }
 
 /** Writes JSON (2-space, trailing newline) atomically. */
@@ -28,10 +102,70 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
   await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** A file of a set written by writeFileSet; `label` names it in errors (e.g. "--md-out"). */
+export interface SetMember {
+  file: string;
+  data: string | Uint8Array;
+  label: string;
+}
+
+/** The write of one member of a set failed; nothing of the new set was published. */
+export class SetWriteError extends Error {
+  constructor(
+    readonly member: SetMember,
+    readonly reason: NodeJS.ErrnoException,
+  ) {
+    super(`${member.label}: cannot write ${member.file}: ${reason.message}`);
+  }
+}
+
+/**
+ * Publishes files as one set: every member is written to its temp file first (a full disk fails here and
+ * publishes nothing, the previous set stays whole), then every previous member is removed, then the new ones
+ * are renamed in. At every instant the members present are all of the old set or all of the new one, so a
+ * reader never finds a new verdict beside an old one, whatever kills the process in between.
+ */
+export async function writeFileSet(members: SetMember[]): Promise<void> {
+  const tmps: string[] = [];
+  try {
+    for (const m of members) {
+      // A directory in a member's place would fail only at publishing, after the old set is gone: refuse it first.
+      const st = await fsp.lstat(m.file).catch(() => null);
+      if (st?.isDirectory()) throw new SetWriteError(m, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+    }
+    for (const m of members) {
+      try {
+        tmps.push(await writeTemp(m.file, m.data));
+      } catch (err) {
+        throw new SetWriteError(m, err as NodeJS.ErrnoException);
+      }
+    }
+    for (const m of members) {
+      try {
+        await fsp.unlink(m.file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new SetWriteError(m, err as NodeJS.ErrnoException);
+      }
+    }
+  } catch (err) {
+    await Promise.all(tmps.map(discard));
+    throw err;
+  }
+  for (let i = 0; i < members.length; i++) {
+    try {
+      await publish(tmps[i], members[i].file);
+    } catch (err) {
+      await Promise.all(tmps.slice(i + 1).map(discard));
+      throw new SetWriteError(members[i], err as NodeJS.ErrnoException);
+    }
+  }
+}
+
 /** Appends one line and fsyncs it before returning (journals: the record must be durable before the step acts). */
 export async function appendLineDurable(file: string, line: string): Promise<void> {
   await makeDirs(path.dirname(file));
-  const handle = await fsp.open(file, 'a');
+  // O_NOFOLLOW: a symlink planted at the journal's path must not redirect hunt's appends elsewhere.
+  const handle = await fsp.open(file, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o666);
   try {
     await handle.write(line.endsWith('\n') ? line : `${line}\n`);
     await handle.sync();
@@ -55,65 +189,6 @@ export async function copyFileIfExists(from: string, to: string): Promise<boolea
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
-}
-
-function describeOsError(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory, expected a file';
-    default:
-      return err.message;
-  }
-}
-
-/** Reads a UTF-8 text file; `what` names the flag or role (e.g. "--input") for the error message. */
-export async function readTextFile(file: string, what: string): Promise<string> {
-  try {
-    return await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    throw new InputError(`${what}: cannot read ${file}: ${describeOsError(err as NodeJS.ErrnoException)}`, {
-      hint: 'check the path and its permissions',
-    });
-  }
-}
-
-/** Line and column (1-based) of a character offset in text. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, offset));
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return { line, column };
-}
-
-/** Parses JSON text; malformed JSON throws InputError naming the file, line and column. */
-export function parseJsonText(text: string, file: string, what: string): unknown {
-  try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    const where = lc
-      ? { line: Number(lc[1]), column: Number(lc[2]) }
-      : pos
-        ? lineColumn(text, Number(pos[1]))
-        : text.trim() === ''
-          ? { line: 1, column: 1 }
-          : lineColumn(text, text.length);
-    throw new InputError(`${what}: ${file}:${where.line}:${where.column}: malformed JSON (${msg.replace(/^.*?: /, '')})`, {
-      hint: 'fix the JSON syntax at that line and column',
-    });
-  }
-}
-
-/** Reads and parses a JSON file with file/line/column errors. */
-export async function readJsonFile(file: string, what: string): Promise<unknown> {
-  return parseJsonText(await readTextFile(file, what), file, what);
 }
 
 /** Whether a path exists (any type). */

@@ -3,6 +3,8 @@
  * Built-in rules catch the usual secret shapes; profiles add patterns and the values of env vars they mark secret.
  */
 
+import { compileGuardedRegex } from './regex-guard.js';
+
 export type Redactor = (text: string) => string;
 
 const MASK = '[REDACTED]';
@@ -38,10 +40,34 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * The base64 spellings of a secret (standard and URL-safe, at each of the three byte alignments it can have
+ * inside a longer encoded blob, such as a Basic auth header or a JSON web token), trimmed to the characters
+ * that do not depend on the neighbouring bytes. Shorter than 8 characters: too likely to occur by chance.
+ */
+export function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const out = new Set<string>();
+  for (const k of [0, 1, 2]) {
+    const enc = Buffer.concat([Buffer.alloc(k), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
+    const head = k === 0 ? 0 : k + 1; // characters that also encode the k prefix bytes
+    const tailBits = ((k + bytes.length) * 8) % 6; // a last character that also encodes what follows
+    const mid = enc.slice(head, enc.length - (tailBits ? 1 : 0));
+    if (mid.length >= 8) {
+      out.add(mid);
+      out.add(mid.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+  }
+  return [...out];
+}
+
 /** Builds a redactor; invalid extra patterns are rejected by config validation before reaching here. */
 export function createRedactor(opts: RedactorOptions = {}): Redactor {
-  const extra = (opts.patterns ?? []).map((p) => new RegExp(p, 'g'));
-  const values = (opts.secretValues ?? []).filter((v) => v && v.length >= 4).sort((a, b) => b.length - a.length);
+  const extra = (opts.patterns ?? []).map((p) => compileGuardedRegex(p, 'g'));
+  const plain = (opts.secretValues ?? []).filter((v) => v && v.length >= 4);
+  const values = [...new Set([...plain, ...plain.flatMap(base64Forms)])].sort((a, b) => b.length - a.length);
   const literal = values.length ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : null;
   return (text: string) => {
     if (!text) return text;

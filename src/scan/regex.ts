@@ -5,6 +5,7 @@
  * costs one engine pass per chunk instead of one call per line. Other regexes are tested line by line.
  */
 import { isAscii } from 'node:buffer';
+import { compileGuardedRegex } from '../runtime/regex-guard.js';
 
 export interface RegexSig {
   sig: number;
@@ -18,7 +19,8 @@ export function compileRegexSig(sig: number, source: string): RegexSig {
   // A match in the chunk string can only be missed for a line that matches on its own when the regex looks
   // beyond the line: `$` (CRLF, end of chunk) or lookaround. Those take the line-by-line path.
   const lineSafe = !/\$|\(\?<?[=!]/.test(source);
-  return { sig, search: new RegExp(source, 'gm'), test: new RegExp(source, 'm'), lineSafe };
+  // Guarded: a backtracking pattern falls back to V8's linear-time engine instead of hanging on a hostile line.
+  return { sig, search: compileGuardedRegex(source, 'gm'), test: compileGuardedRegex(source, 'm'), lineSafe };
 }
 
 function lineText(str: string, a: number, b: number): string {

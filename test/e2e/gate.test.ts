@@ -243,7 +243,7 @@ describe('hunt release-gate --demo interrupted by SIGINT', () => {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && !journal(out).some((r) => r.t === 'started' && r.step === 't3_chaos')) await new Promise((r) => setTimeout(r, 20));
     const twice = await runHunt(sb, ['release-gate', '--resume', out]);
-    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining(`a gate is still running in ${out} (hunt pid ${child.pid})`)]);
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining(`another hunt is still running in ${out} (release-gate, hunt pid ${child.pid}`)]);
     child.kill('SIGINT');
     const res = await done;
     expect(res.code, res.stderr).toBe(130);

@@ -41,7 +41,8 @@ describe('githubAnnotations', () => {
     const evil = reason('check-fail', 'x', 'boom\n::add-mask::secret\r\n100% \u001b[31mred');
     const [line] = githubAnnotations(report, verdict('fail', [evil]), 'r.md');
     expect(line).not.toContain('\n');
-    expect(line).toBe('::error title=hunt prod-observe 1.2.3%3A check-fail::x: boom%0A::add-mask::secret%0A100%25 [31mred');
+    // The colour sequence is removed whole (sanitize), not left behind as `[31m`.
+    expect(line).toBe('::error title=hunt prod-observe 1.2.3%3A check-fail::x: boom%0A::add-mask::secret%0A100%25 red');
   });
 
   it('escapes properties more strictly than data', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   backtickFence,
   clipMiddle,
+  defuseReferences,
   htmlText,
   isSafeUrl,
   mdCell,
@@ -68,7 +69,7 @@ describe('mdText / mdCell', () => {
   });
 
   it('drops controls, bidi overrides and lone surrogates', () => {
-    expect(sanitize('a\u0000b\u001b[31mc\u202ed\u0085e')).toBe('ab[31mcd\ne');
+    expect(sanitize('a\u0000b\u001b[31mc\u202ed\u0085e')).toBe('abcd\ne');
     expect(sanitize('x\ud800y')).toBe('x\ufffdy');
     expect(sanitize('🚀')).toBe('🚀');
   });
@@ -85,7 +86,7 @@ describe('mdText / mdCell', () => {
         const cell = mdCell(s, 10_000);
         expect(cell).not.toMatch(/[\n\r]/);
         expect(gfmCells(`| ${cell} | x |`)).toBe(2);
-        expect(unescapeInline(cell)).toBe(shown(s));
+        expect(unescapeInline(cell)).toBe(defuseReferences(shown(s)));
       }),
       { numRuns: 500 },
     );

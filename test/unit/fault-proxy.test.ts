@@ -112,7 +112,10 @@ describe('fault proxy (real sockets)', () => {
     sock.on('error', () => undefined);
     await new Promise((r) => sock.on('connect', r));
     sock.write('into the void');
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait for the proxy to have taken the connection (a condition: a loaded machine may take long), then check
+    // that nothing came back or went upstream.
+    for (const deadline = Date.now() + 30_000; proxy.stats().blackholed < 1 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
     expect(received).toBe(0);
     expect(up.connections()).toBe(0);
     expect(proxy.stats().blackholed).toBe(1);

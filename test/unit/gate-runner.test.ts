@@ -94,7 +94,8 @@ describe('runSteps', () => {
     // first run: t2_c is "killed" between intent and result
     const killed = steps(first, { t2_c: { run: async () => new Promise<never>(() => {}) } });
     void runSteps({ gate, steps: killed, previous: null, testConcurrency: 1, stepChecks: new Map() });
-    for (let i = 0; i < 200 && !(await journalText()).includes('"step":"t2_c"'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (const deadline = Date.now() + 60_000; !(await journalText()).includes('"step":"t2_c"') && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 10));
     const state = readJournalState(await journalText());
     const plan = planResume(
       state,
@@ -154,8 +155,16 @@ describe('runSteps', () => {
   it('the tests pool bounds concurrency', async () => {
     const gate = gateCtx();
     let running = 0;
+    let started = 0;
     let peak = 0;
-    const defs: StepDef[] = ['a', 'b', 'c', 'd', 'e'].map((id) => ({
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    // Each step holds its slot until a second one runs beside it (or none is left to start): a condition, not a
+    // sleep, so a loaded machine (slow journal fsyncs between starts) cannot hide the overlap.
+    const partnerOrNone = async () => {
+      const deadline = Date.now() + 60_000;
+      while (running < 2 && started < ids.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    };
+    const defs: StepDef[] = ids.map((id) => ({
       id: `t2_${id}`,
       phase: 'T2',
       title: id,
@@ -164,8 +173,9 @@ describe('runSteps', () => {
       pool: 'tests',
       run: async () => {
         running++;
+        started++;
         peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 20));
+        await partnerOrNone();
         running--;
         return { checks: [check(`t2_${id}`)] };
       },

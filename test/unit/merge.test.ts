@@ -19,13 +19,16 @@ const checkArb: fc.Arbitrary<Check> = fc.record({
   endedAt: fc.nat({ max: 50 }).map((s) => at(s + 50)),
   durationMs: fc.nat({ max: 5000 }),
 });
-const signatureArb: fc.Arbitrary<Signature> = fc.record({
-  name: fc.constantFrom('fatal_crash', 'timeouts'),
-  source: fc.constantFrom('app', 'app-err'),
-  countWindow: fc.nat({ max: 9 }),
-  countTotal: fc.nat({ max: 9 }),
-  windowMinutes: fc.constantFrom(60, 120),
-});
+// A valid report never counts more in the window than in total (src/report/semantic.ts).
+const signatureArb: fc.Arbitrary<Signature> = fc
+  .record({
+    name: fc.constantFrom('fatal_crash', 'timeouts'),
+    source: fc.constantFrom('app', 'app-err'),
+    countWindow: fc.nat({ max: 9 }),
+    countTotal: fc.nat({ max: 9 }),
+    windowMinutes: fc.constantFrom(60, 120),
+  })
+  .map((s) => ({ ...s, countTotal: Math.max(s.countTotal, s.countWindow) }));
 const classArb: fc.Arbitrary<Classification> = fc.record({
   id: fc.constantFrom('signature:fatal_crash', 'check:smoke', 'ops_failed_checks'),
   category: fc.constantFrom('core', 'plugin-private', 'ops'),

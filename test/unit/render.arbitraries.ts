@@ -112,6 +112,11 @@ function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** A valid report never ends before it starts (src/report/semantic.ts): the two times in order. */
+function ordered<T extends { startedAt: string; endedAt: string }>(o: T): T {
+  return o.endedAt < o.startedAt ? { ...o, startedAt: o.endedAt, endedAt: o.startedAt } : o;
+}
+
 const metadataValue = fc.dictionary(
   fc.string({ maxLength: 8 }).filter((k) => !['gate', 'allowlist', 'internalErrors'].includes(k)),
   fc.jsonValue({ maxDepth: 2 }),
@@ -132,7 +137,7 @@ export const checkArb: fc.Arbitrary<Check> = fc
     artifacts: optional(fc.array(hostileString, { maxLength: 2 })),
     metadata: optional(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 })),
   })
-  .map((c) => compact(c) as Check);
+  .map((c) => ordered(compact(c) as Check));
 
 export const signatureArb: fc.Arbitrary<Signature> = fc
   .record({
@@ -145,7 +150,7 @@ export const signatureArb: fc.Arbitrary<Signature> = fc
     delta: optional(num),
     issueUrl: optional(url),
   })
-  .map((s) => compact(s) as Signature);
+  .map((s) => compact({ ...s, countTotal: Math.max(s.countTotal, s.countWindow) }) as Signature);
 
 export const classificationArb: fc.Arbitrary<Classification> = fc
   .record({
@@ -183,7 +188,7 @@ export const reportArb: fc.Arbitrary<HuntReportV1> = fc
     upstreamLinks: fc.array(url, { maxLength: 3 }),
     metadata: optional(metadataValue),
   })
-  .map((r) => compact(r) as HuntReportV1);
+  .map((r) => ordered(compact(r) as HuntReportV1));
 
 const strictSchema = JSON.parse(readFileSync(new URL('../fixtures/contract/hunt-report-v1.strict.schema.json', import.meta.url), 'utf8'));
 const strictValidate = new Ajv2020({ allErrors: true, strict: true }).compile(strictSchema);

@@ -95,15 +95,15 @@ describe('supervisor (real processes)', () => {
     ).toEqual([parent, worker, escaped].sort((a, b) => a - b));
     // the root exits by itself on SIGTERM: the setsid child survives it and is re-parented
     await s.signal('SIGTERM', 'root');
-    expect((await s.waitExit(5000))?.exitCode).toBe(0);
+    expect((await s.waitExit(30_000))?.exitCode).toBe(0);
     // the worker ends just after its parent; the setsid'd one never does
     let live = await s.live();
-    await eventually(async () => (live = await s.live()).length === 1, 3000);
+    await eventually(async () => (live = await s.live()).length === 1, 30_000);
     expect(live.map((p) => p.pid)).toEqual([escaped]);
     expect(live[0].ppid).not.toBe(parent);
     const res = await s.stop(1000);
     expect(res.survivors).toEqual([]);
-    expect(await eventually(() => gone(escaped), 2000)).toBe(true);
+    expect(await eventually(() => gone(escaped), 30_000)).toBe(true);
     expect(await s.live()).toEqual([]);
   });
 
@@ -143,7 +143,7 @@ describe('supervisor (real processes)', () => {
     const [, , escaped] = await pidsFromOutput();
     await eventually(async () => s.seen().length === 3);
     await runTeardown();
-    expect(await eventually(async () => (await gone(escaped)) && !s.running(), 5000)).toBe(true);
+    expect(await eventually(async () => (await gone(escaped)) && !s.running(), 30_000)).toBe(true);
     started.length = 0;
   });
 

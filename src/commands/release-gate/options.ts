@@ -6,12 +6,15 @@ import type { GateRequest } from '../../gate/types.js';
 import type { ReleaseGateOptions } from './spec.js';
 
 /** Flags that may accompany --resume (everything else comes from the journal). */
-const RESUME_OK = new Set(['resume', 'acceptStep', 'json', 'args']);
+const RESUME_OK = new Set(['resume', 'acceptStep', 'json', 'args', 'updateCommand', 'restartCommand', 'verifyCommand']);
 
 const kebab = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** The resume target and accepted steps, or null when this is not a resume. Rejects flags a resume cannot take. */
-export function resumeFlags(opts: ReleaseGateOptions, cwd: string): { outDir: string; accept: string[] } | null {
+export function resumeFlags(
+  opts: ReleaseGateOptions,
+  cwd: string,
+): { outDir: string; accept: string[]; commands: { updateCommand?: string; restartCommand?: string; verifyCommand?: string } } | null {
   const accept = opts.acceptStep ?? [];
   if (!opts.resume) {
     if (accept.length)
@@ -25,7 +28,9 @@ export function resumeFlags(opts: ReleaseGateOptions, cwd: string): { outDir: st
       hint: 'to change options, start a new gate with a fresh --out-dir',
     });
   }
-  return { outDir: path.resolve(cwd, opts.resume), accept };
+  // Command flags on a resume re-supply lines the journal keeps redacted (they held a secret); checked by hash.
+  const commands = { updateCommand: opts.updateCommand, restartCommand: opts.restartCommand, verifyCommand: opts.verifyCommand };
+  return { outDir: path.resolve(cwd, opts.resume), accept, commands };
 }
 
 /** The default out-dir of a gate started at `stamp`. */

@@ -3,7 +3,7 @@
  * prints the verdict. Exit 0 pass (and warn unless --fail-on warn), 1 fail, 2 usage/input/resume refusal.
  */
 import path from 'node:path';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, realpathSync } from 'node:fs';
 import { HuntError, UsageError } from '../../errors.js';
 import type { Check, GateVerdict, HuntReportV1 } from '../../core/report-types.js';
 import { verdictExitCode } from '../../core/verdict.js';
@@ -21,6 +21,7 @@ import { REPORT_FILES } from '../../gate/steps/report.js';
 import type { JournalState, ReclaimNote } from '../../gate/journal.js';
 import type { GateContext } from '../../gate/types.js';
 import { commandText } from '../../runtime/exec.js';
+import { lockDir, type DirLock } from '../../runtime/lock.js';
 import type { RunContext } from '../types.js';
 import { gateRequest, resumeFlags } from './options.js';
 import { prepareOutDir } from '../out-dir.js';
@@ -30,6 +31,7 @@ import { loadConfig } from '../../config/load.js';
 import { layerOverrides, runOverrides } from '../../config/overrides.js';
 import { utcStamp } from '../../runtime/clock.js';
 import type { GateRequest } from '../../gate/types.js';
+import type { CommandFlags } from '../../gate/secrets.js';
 import { printResult } from './output.js';
 
 async function readReport(outDir: string, why: string[] = []): Promise<HuntReportV1> {
@@ -39,6 +41,11 @@ async function readReport(outDir: string, why: string[] = []): Promise<HuntRepor
     // No report means the verdict step itself failed: an internal error, never a pass (exit 1).
     throw new Error(`no report in ${outDir}: ${why.length ? why.join('; ') : (err as Error).message}`);
   }
+}
+
+/** Removes the published report set (unlink needs no free space): what an internal error leaves behind is no verdict. */
+async function withdrawReport(outDir: string): Promise<void> {
+  for (const f of [REPORT_FILES.json, REPORT_FILES.md, REPORT_FILES.junit, REPORT_FILES.status]) await fsp.unlink(path.join(outDir, f)).catch(() => undefined);
 }
 
 /** Runs the gate's steps with the demo target (if any) up, and always stopped afterwards. */
@@ -82,15 +89,37 @@ function statusHint(gate: GateContext): string {
   return bound.redact([...vars, commandText(bound.target.commands.status)].join(' '));
 }
 
+/** The real path of a directory (so a symlink or `a/../b` compares equal), else its absolute path. */
+function sameDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
 /** Resume: journal + artifacts verified, plan checked; a refusal stops here with exit 2. */
-async function prepareResume(outDir: string, accept: string[], ctx: RunContext, progress: Awaited<ReturnType<typeof createGateProgress>>) {
+async function prepareResume(
+  outDir: string,
+  accept: string[],
+  ctx: RunContext,
+  progress: Awaited<ReturnType<typeof createGateProgress>>,
+  commands: CommandFlags = {},
+) {
   const state = await loadJournal(outDir);
+  const recorded = (state.run.options as { options?: { outDir?: unknown } } | undefined)?.options?.outDir;
+  if (typeof recorded === 'string' && sameDir(recorded) !== sameDir(outDir)) {
+    // A copied out-dir: resuming it would run (and write) the original gate's directory.
+    throw new UsageError(`--resume ${outDir}: its journal belongs to the gate in ${recorded}`, {
+      hint: 'resume that directory itself; a copy of an out-dir cannot be resumed (start a new gate instead)',
+    });
+  }
   if (state.lastPid !== undefined && isHuntProcess(state.lastPid)) {
     throw new UsageError(`a gate is still running in ${outDir} (hunt pid ${state.lastPid})`, {
       hint: `wait for it to finish, or stop it (kill -INT ${state.lastPid}) and then resume`,
     });
   }
-  const gate = await resumedSession(state.run, ctx.env, ctx.cwd, progress);
+  const gate = await resumedSession(state.run, ctx.env, ctx.cwd, progress, commands);
   await verifyArtifacts(gate.opts.outDir, state);
   const steps = buildSteps(gate, new Map());
   const plan = planResume(state, stepInfos(steps), accept, isRunning);
@@ -125,11 +154,14 @@ async function bindGate(req: GateRequest, opts: ReleaseGateOptions, ctx: RunCont
 export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<number> {
   const resume = resumeFlags(opts, ctx.cwd);
   const progress = await createGateProgress();
+  let lock: DirLock | undefined;
   try {
     let gate: GateContext;
     let previous: { state: JournalState; plan: ResumePlan } | null = null;
     if (resume) {
-      const r = await prepareResume(resume.outDir, resume.accept, ctx, progress);
+      // One run per out-dir: a second gate (or resume) on it would interleave the journal and the reports.
+      lock = await lockDir(resume.outDir, 'release-gate --resume', '--resume');
+      const r = await prepareResume(resume.outDir, resume.accept, ctx, progress, resume.commands);
       gate = r.gate;
       previous = { state: r.state, plan: r.plan };
       if (r.state.done) {
@@ -150,6 +182,7 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
           hint: "give the directory that holds earlier releases' hunt-report.json files",
         });
       }
+      lock = await lockDir(req.outDir, 'release-gate');
       const s = await newSession(req, await bindGate(req, opts, ctx), ctx.cwd, progress);
       gate = s.gate;
       const reclaimed = await reclaimLeftovers(progress);
@@ -160,10 +193,23 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
     await execute(gate, previous);
     const report = await readReport(gate.opts.outDir, gate.internalErrors);
     const verdict = report.metadata?.gate as GateVerdict;
-    await gate.journal.append({ t: 'done', at: new Date().toISOString(), verdict: verdict.status, exitCode: verdictExitCode(verdict, gate.opts.failOn) });
+    const status = verdict.status;
+    if (gate.internalErrors.length && status !== 'fail') {
+      // An error after the report was published (e.g. a full disk while journaling it): the exit code will say
+      // "hunt broke", so no report may stay behind saying otherwise.
+      await withdrawReport(gate.opts.outDir);
+      throw new Error(`internal error after the report was written (${gate.internalErrors.join('; ')}); the report set was withdrawn`);
+    }
+    try {
+      await gate.journal.append({ t: 'done', at: new Date().toISOString(), verdict: status, exitCode: verdictExitCode(verdict, gate.opts.failOn) });
+    } catch (err) {
+      await withdrawReport(gate.opts.outDir);
+      throw new Error(`cannot record the end of the gate (${(err as Error).message}); the report set was withdrawn`);
+    }
     progress.close();
     return printResult(gate, report, ctx.json, Boolean(resume));
   } finally {
     progress.close();
+    lock?.release();
   }
 }

@@ -38,6 +38,10 @@ export async function run(opts: RenderReportOptions, ctx: RunContext): Promise<n
     blockingSeverity: opts.blockingSeverity,
     failOn: opts.failOn,
     stepSummary: ctx.env.GITHUB_STEP_SUMMARY || undefined,
+    inputs: [
+      ['--input', input],
+      ['--allowlist', abs(allowlistFile)],
+    ],
   });
   printWarnings(result.warnings);
 

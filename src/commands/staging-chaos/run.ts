@@ -1,8 +1,11 @@
 /** `hunt staging-chaos`: flags -> runChaos -> render step -> one line per scenario (or one JSON object). */
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { bindFromFlags } from '../../config/bind.js';
+import { promises as fsp } from 'node:fs';
+import { bindFromFlags, type RunBinding } from '../../config/bind.js';
 import { relativizeReport } from '../../core/paths.js';
+import { lockDir, LOCK_FILE } from '../../runtime/lock.js';
+import { safeProgress } from '../../runtime/safe-text.js';
 import { computeVerdict, verdictExitCode } from '../../core/verdict.js';
 import { utcStamp } from '../../runtime/clock.js';
 import { createProgress } from '../../runtime/progress.js';
@@ -39,8 +42,27 @@ export async function run(opts: StagingChaosOptions, ctx: RunContext): Promise<n
     throw new UsageError(`--run-id: ${runId} may only hold letters, digits, _ . -`, { hint: 'it names sandbox directories' });
   await prepareOutDir('--out-dir', outDir);
   const bound = await bindFromFlags({ config: opts.config, demo: opts.demo }, ctx);
+  // One run per out-dir, and a fresh one: a reused out-dir would mix two runs' sandboxes, logs and reports.
+  const lock = await lockDir(outDir, 'staging-chaos');
+  try {
+    await refuseUsedDir(outDir);
+    return await runLocked(opts, ctx, release, runId, outDir, bound);
+  } finally {
+    lock.release();
+  }
+}
+
+async function refuseUsedDir(outDir: string): Promise<void> {
+  const entries = await fsp.readdir(outDir).catch(() => [] as string[]);
+  if (entries.some((e) => e !== LOCK_FILE)) {
+    throw new UsageError(`--out-dir ${outDir} is not empty`, { hint: 'a chaos run writes into an empty or new directory; pick a new --out-dir' });
+  }
+}
+
+async function runLocked(opts: StagingChaosOptions, ctx: RunContext, release: string, runId: string, outDir: string, bound: RunBinding): Promise<number> {
   const { runChaos } = await import('../../chaos/run.js');
-  const progress = await createProgress();
+  // Scenario lines quote the target (argv, summaries): terminal-safe before they reach a CI log.
+  const progress = safeProgress(await createProgress());
   const res = await runChaos(bound, {
     release,
     runId,

@@ -95,9 +95,9 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
         failOn: gate.opts.failOn,
         nowMs,
         stepSummary: bound.baseEnv.GITHUB_STEP_SUMMARY || undefined,
+        statusOut: path.join(out, REPORT_FILES.status), // one set: never a status beside another run's report
       });
       for (const w of res.warnings) gate.progress.info(`hunt: warning: ${w}`);
-      await writeFileAtomic(path.join(out, REPORT_FILES.status), `${res.verdict.status}\n`);
       return { checks: [], files: [REPORT_FILES.input, REPORT_FILES.json, REPORT_FILES.md, REPORT_FILES.junit, REPORT_FILES.status] };
     },
   };
