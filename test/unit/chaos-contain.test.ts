@@ -11,6 +11,7 @@ import { StartupClock } from '../../src/chaos/startup.js';
 import { scenarioSettings, startupTimeoutMs } from '../../src/chaos/settings.js';
 import { requestedContainment } from '../../src/chaos/containment.js';
 import { configSchema } from '../../src/config/schema.js';
+import { expand, expandCommand } from '../../src/config/placeholders.js';
 
 const HYBRID = `30 22 0:27 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
 31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
@@ -135,6 +136,15 @@ describe('production paths in what a lane copies or runs', () => {
       '6:9 /var/lib/redis',
     ]);
     expect(findProductionPaths('dir {home}\nx=/var/lib/redis-other', prod)).toEqual([]);
+  });
+});
+
+describe('lane placeholders', () => {
+  it('{sandbox} and {tmp} are filled in a lane and left as written elsewhere; shell strings get them quoted', () => {
+    const v = { port: 1, home: '/h', configDir: '/c' };
+    expect(expand('pidfile {sandbox}/run/x.pid\ndir {tmp}', v)).toBe('pidfile {sandbox}/run/x.pid\ndir {tmp}');
+    expect(expand('pidfile {sandbox}/run/x.pid\ndir {tmp}', { ...v, sandbox: '/sb', tmp: '/sb/tmp' })).toBe('pidfile /sb/run/x.pid\ndir /sb/tmp');
+    expect(expandCommand('run --dir {sandbox}', { ...v, sandbox: "/s b'x" })).toBe(`run --dir '/s b'\\''x'`);
   });
 });
 
