@@ -10,12 +10,14 @@ import { initSpec } from './init/spec.js';
 import { mergeSpec } from './merge/spec.js';
 import { diffSpec } from './diff/spec.js';
 import { trendSpec } from './trend/spec.js';
+import { reclaimSpec } from './reclaim/spec.js';
 
 // Each row is typed with its own options; the table only needs what every row shares.
 export const commandTable: CommandSpec<never>[] = [
   collectSpec,
   releaseGateSpec,
   stagingChaosSpec,
+  reclaimSpec,
   renderReportSpec,
   mergeSpec,
   diffSpec,

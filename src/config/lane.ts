@@ -33,8 +33,14 @@ export interface LaneBinding {
   healthUrl(upstreamUrl?: string): string | null;
   /** The target's environment: base < profile env < sandbox paths, port, marker and the lane's upstream URL. */
   env(upstreamUrl?: string): Record<string, string>;
+  /** chaos.upstreamEnv (set only when a start is given an upstream URL). */
+  upstreamEnv: string | undefined;
   /** Profile log paths inside the sandbox. */
   logPaths: Array<{ source: string; path: string }>;
+  /** chaos.sandbox.files: template (absolute) -> destination inside the sandbox (absolute). */
+  files: Array<{ from: string; to: string }>;
+  /** Fills lane placeholders into a template's text ({home} {port} {sandbox} {tmp} {upstreamUrl} ...). */
+  render(text: string, upstreamUrl?: string): string;
 }
 
 /** Pure: the sandbox counterpart of the production home: `~`-relative homes follow HOME, others keep their name. */
@@ -55,6 +61,8 @@ export function bindLane(bound: RunBinding, places: LanePlaces): LaneBinding {
     configDir: bound.profile.configDir,
     upstreamUrl,
     tilde: places.home,
+    sandbox: places.root,
+    tmp: places.tmp,
   });
   const env = (upstreamUrl?: string): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -76,6 +84,9 @@ export function bindLane(bound: RunBinding, places: LanePlaces): LaneBinding {
     start: (upstreamUrl) => expandTarget(t, values(upstreamUrl)).commands.start,
     healthUrl: (upstreamUrl) => expandTarget(t, values(upstreamUrl)).healthUrl,
     env,
+    upstreamEnv: bound.chaos.upstreamEnv,
     logPaths: bound.templates.logs.map((l) => ({ source: l.source, path: path.resolve(bound.profile.configDir, expand(l.path, values())) })),
+    files: bound.chaos.sandbox.files.map((f) => ({ from: path.resolve(bound.profile.configDir, f.from), to: path.resolve(appHome, expand(f.to, values())) })),
+    render: (text, upstreamUrl) => expand(text, values(upstreamUrl)),
   };
 }

@@ -12,7 +12,8 @@ import { commandText, type CommandLine } from './exec.js';
 import { sendSignal } from './signals.js';
 import { isTearingDown, onTeardown } from './teardown.js';
 import { sampleTable, startKey, subscribeSampler, trackedLive, type TrackedProc } from './proctrack.js';
-import { listProcesses, type ProcInfo } from './proctable.js';
+import { listProcesses, processStartId, type ProcInfo } from './proctable.js';
+import { recordProcesses } from './registry.js';
 
 export interface SuperviseOptions {
   command: CommandLine;
@@ -23,6 +24,10 @@ export interface SuperviseOptions {
   stderrFile: string;
   /** How often the tree is sampled while it runs (default 100 ms). */
   sampleIntervalMs?: number;
+  /** Rewrites the argv before spawning (a chaos lane: join its cgroup and mount namespace first). */
+  wrap?: (argv: string[]) => string[];
+  /** Registry file: every process of the tree is appended as (pid, start id) the moment it is seen. */
+  registry?: string;
 }
 
 export interface ExitInfo {
@@ -79,7 +84,9 @@ export function supervise(opts: SuperviseOptions): Supervised {
   const startedAtMs = Date.now();
   const outFd = openOut(opts.stdoutFile);
   const errFd = openOut(opts.stderrFile);
-  const [file, args, shell] = Array.isArray(opts.command) ? [opts.command[0], opts.command.slice(1), false] : [opts.command, [], true];
+  const base = Array.isArray(opts.command) ? opts.command : ['/bin/sh', '-c', opts.command];
+  const argv = opts.wrap ? opts.wrap(base) : base;
+  const [file, args] = [argv[0], argv.slice(1)];
   let child: ChildProcess;
   let exit: ExitInfo | undefined;
   let resolveExit!: (e: ExitInfo) => void;
@@ -93,7 +100,7 @@ export function supervise(opts: SuperviseOptions): Supervised {
     // a teardown already ran the cleanups it knew of: a target started now would outlive hunt
     if (isTearingDown()) throw new Error('hunt is shutting down; not starting a new target');
     // node's spawn rather than execa: the target writes to raw fds (no pipes to drain, no buffering in hunt)
-    child = spawn(file, args, { cwd: opts.cwd, env: opts.env, shell, detached: true, stdio: ['ignore', outFd, errFd] });
+    child = spawn(file, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', outFd, errFd] });
   } catch (err) {
     child = null as unknown as ChildProcess;
     finish({ exitCode: null, signal: null, atMs: Date.now(), spawnError: (err as Error).message });
@@ -104,10 +111,19 @@ export function supervise(opts: SuperviseOptions): Supervised {
   child?.once('error', (err) => finish({ exitCode: null, signal: null, atMs: Date.now(), spawnError: err.message }));
   child?.once('exit', (code, sig) => finish({ exitCode: code, signal: sig, atMs: Date.now() }));
   const pid = child?.pid;
+  const register = (procs: Array<{ pid: number; name: string; startId?: string }>) => {
+    if (opts.registry)
+      recordProcesses(
+        opts.registry,
+        procs.map((p) => ({ pid: p.pid, start: p.startId ?? processStartId(p.pid), name: p.name })),
+      );
+  };
+  if (pid !== undefined) register([{ pid, name: path.basename(file) }]);
 
   const tracked = new Map<number, TrackedProc>();
   const absorb = (table: ProcInfo[]) => {
     if (pid === undefined) return;
+    const fresh: ProcInfo[] = [];
     for (const p of trackedLive(pid, tracked, table, exit === undefined)) {
       const known = tracked.get(p.pid);
       if (known) {
@@ -115,6 +131,7 @@ export function supervise(opts: SuperviseOptions): Supervised {
         known.startKey ??= startKey(p);
         if (known.pid === pid) Object.assign(known, { name: p.name, command: p.command, ppid: p.ppid, pgid: p.pgid }); // after an exec
       } else {
+        fresh.push(p);
         tracked.set(p.pid, {
           pid: p.pid,
           ppid: p.ppid,
@@ -127,6 +144,7 @@ export function supervise(opts: SuperviseOptions): Supervised {
         });
       }
     }
+    register(fresh);
   };
   if (pid !== undefined)
     tracked.set(pid, {
