@@ -10,11 +10,13 @@ const home = await fsp.mkdtemp(path.join(os.tmpdir(), 'hunt-bench-chaos-'));
 process.env.HOME = home; // the demo profile's home is ~/.hunt-sample-gateway: keep the real one out of it
 
 const { loadConfig } = await import('../dist/config/load.js');
+const { bindRun } = await import('../dist/config/bind.js');
 const { runChaos } = await import('../dist/chaos/run.js');
 const { installSignalTeardown } = await import('../dist/runtime/teardown.js');
 installSignalTeardown(); // Ctrl-C still stops every gateway this bench started
 
 const loaded = await loadConfig({ demo: true, cwd: home, env: {} });
+const bound = bindRun(loaded, { env: { ...process.env } });
 const rounds = Number(process.env.HUNT_BENCH_ROUNDS ?? 1);
 const results = [];
 for (const concurrency of [1, 2, 4]) {
@@ -23,7 +25,7 @@ for (const concurrency of [1, 2, 4]) {
   for (let r = 0; r < rounds; r++) {
     const outDir = path.join(home, `out-c${concurrency}-${r}`);
     const t0 = performance.now();
-    const res = await runChaos(loaded, { release: 'bench', runId: `bench-c${concurrency}-${r}`, outDir, concurrency, cwd: home });
+    const res = await runChaos(bound, { release: 'bench', runId: `bench-c${concurrency}-${r}`, outDir, concurrency, cwd: home });
     times.push(performance.now() - t0);
     statuses = res.checks.map((c) => c.status).join(',');
   }

@@ -7,9 +7,9 @@ import type { Category, Check, CheckStatus, Classification, Severity } from '../
 import type { ChaosConfig } from '../config/schema.js';
 import { checkId, type Finding, type FindingKind, type ScenarioDef } from './types.js';
 
-const P0_KINDS: ReadonlySet<FindingKind> = new Set(['crash', 'hang', 'leak', 'orphan']);
+const P0_KINDS: ReadonlySet<FindingKind> = new Set(['crash', 'hang', 'sandbox-escape', 'leak', 'orphan']);
 const OPS_KINDS: ReadonlySet<FindingKind> = new Set(['message', 'setup']);
-const KIND_ORDER: FindingKind[] = ['crash', 'hang', 'orphan', 'leak', 'startup', 'behaviour', 'message', 'setup'];
+const KIND_ORDER: FindingKind[] = ['sandbox-escape', 'crash', 'hang', 'orphan', 'leak', 'startup', 'behaviour', 'message', 'setup'];
 
 /** Pure: the status findings imply. */
 export function statusOf(findings: Finding[], skipped: string | null): CheckStatus {
@@ -27,7 +27,7 @@ export function rankFindings(findings: Finding[]): Finding[] {
 }
 
 /**
- * Pure: severity of a scenario's classification. Failing crash/hang/leak/orphan findings are p0, other
+ * Pure: severity of a scenario's classification. Failing crash/hang/sandbox-escape/leak/orphan findings are p0, other
  * failures p1 (a start-up failure too: the target refused to come up, it did not crash while serving); a
  * scenario that only warns is p2, so a warning never blocks a gate by severity alone.
  */
@@ -84,8 +84,18 @@ export function buildCheck(i: CheckInput): Check {
   };
 }
 
-/** Pure: the classification of a failed or warned scenario (null for pass/skip). */
-export function classify(def: ScenarioDef, check: Check, findings: Finding[], cfg: ChaosConfig, reproCommand: string): Classification | null {
+/**
+ * Pure: the classification of a failed or warned scenario (null for pass/skip). `laneEnv` is what the lane set
+ * in the target's environment for this scenario: part of the repro (a variable can change the behaviour).
+ */
+export function classify(
+  def: ScenarioDef,
+  check: Check,
+  findings: Finding[],
+  cfg: ChaosConfig,
+  reproCommand: string,
+  laneEnv: string[] = [],
+): Classification | null {
   if (check.status !== 'fail' && check.status !== 'warn') return null;
   const ranked = rankFindings(findings);
   return {
@@ -96,6 +106,7 @@ export function classify(def: ScenarioDef, check: Check, findings: Finding[], cf
     summary: `${def.title}: ${ranked[0]?.detail ?? check.summary}`,
     reproSteps: [
       reproCommand,
+      ...(laneEnv.length ? [`the lane set in the target's environment for this scenario: ${laneEnv.join('; ')}`] : []),
       `open ${check.id} in hunt-report.md: evidence lists exit codes, output tails and timings; the target's logs are in the artifacts`,
     ],
     expected: def.expected(cfg),

@@ -51,8 +51,11 @@ export function checkProfileForLane(config: Pick<HuntConfig, 'target' | 'chaos'>
   const t = config.target;
   const problems: string[] = [];
   const start = JSON.stringify(t.startCommand);
-  if (!t.portEnv && !start.includes('{port}'))
-    problems.push('target.startCommand: must use {port} (or set target.portEnv) so the lane can move the target to a sandbox port');
+  // with chaos.sandbox.files the port may be in a config template: the lane's input scan checks that one
+  if (!t.portEnv && !start.includes('{port}') && !config.chaos.sandbox.files.length)
+    problems.push(
+      'target.startCommand: must use {port} (or set target.portEnv, or a chaos.sandbox.files template) so the lane can move the target to a sandbox port',
+    );
   const homeViaHome = t.home.trim() === '~' || t.home.trim().startsWith('~/');
   if (!homeViaHome && !t.homeEnv && !start.includes('{home}')) {
     problems.push('target.home: the lane cannot redirect it (use a ~/ path, set target.homeEnv, or pass {home} in target.startCommand)');

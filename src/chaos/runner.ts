@@ -1,24 +1,29 @@
 /**
- * Runs one scenario end to end: sandbox, before-listings, the scenario, then always (even when the
- * scenario threw) the stop of every target, the orphan audit, the isolation audit, the artifacts and
- * the removal of the sandbox. The check is derived from findings only: an error in hunt is a failed
- * check (fail closed), never a pass.
+ * Runs one scenario end to end: sandbox, enclosure (cgroup, mount namespace), the scenario, then always (even
+ * when the scenario threw) the stop of every target, the orphan audit, the end of every lane process, the
+ * audit of what the lane wrote outside its sandbox, the artifacts and the removal of the sandbox. The check
+ * is derived from findings only: an error in hunt is a failed check (fail closed), never a pass.
  */
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { RunBinding } from '../config/bind.js';
 import type { ScenarioName } from '../config/schema.js';
 import type { Check, Classification } from '../core/report-types.js';
 import { errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../runtime/fs.js';
-import { isPortOpen } from '../runtime/ports.js';
-import { auditIsolation, auditPlaces, describeIsolation, snapshotPlaces } from './audit/isolation.js';
-import { auditOrphans, describeOrphan } from './audit/orphans.js';
-import { Lane, lastChars } from './lane.js';
+import type { PortReservation } from '../runtime/ports.js';
+import { watchWrites } from './audit/writes.js';
+import type { Containment } from './containment.js';
+import { openEnclosure } from './enclosure.js';
+import { Lane } from './lane.js';
+import { auditAfter, auditBefore, type AuditBefore } from './lane-audit.js';
 import { prepareLane } from './lane-prepare.js';
 import { buildCheck, classify } from './outcome.js';
+import { lastChars, readTailBytes } from './output.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
+import { scenarioSettings } from './settings.js';
+import type { StartupClock } from './startup.js';
 import { Recorder, type ScenarioDef } from './types.js';
-import { promises as fsp } from 'node:fs';
 
 /** What every scenario of one run shares. */
 export interface RunShared {
@@ -29,7 +34,11 @@ export interface RunShared {
   cwd: string;
   upstreamUrl?: string;
   sandboxParent: string;
-  /** Paths the isolation audit never reports (sandbox parent, out-dir, caller's extras). */
+  /** The containment in force for every lane of the run. */
+  containment: Containment;
+  /** How long this target takes to start here (deadlines of expected failures count after it). */
+  startup: StartupClock;
+  /** Paths the audit-only isolation audit never reports (sandbox parent, out-dir, caller's extras). */
   ignore: string[];
   /** Live lanes of this run, for attributing a change to the scenario that made it. */
   lanes: Map<ScenarioName, Lane>;
@@ -45,22 +54,9 @@ export interface ScenarioResult {
 const ARTIFACT_TAIL = 2 * 1024 * 1024;
 
 async function copyRedacted(from: string, to: string, redact: RunBinding['redact']): Promise<boolean> {
-  let text: string;
-  try {
-    const h = await fsp.open(from, 'r');
-    try {
-      const { size } = await h.stat();
-      const start = Math.max(0, size - ARTIFACT_TAIL);
-      const buf = Buffer.alloc(size - start);
-      await h.read(buf, 0, buf.length, start);
-      text = (start > 0 ? `...[${start} bytes trimmed]\n` : '') + buf.toString('utf8');
-    } finally {
-      await h.close();
-    }
-  } catch {
-    return false;
-  }
-  await writeFileAtomic(to, redact(text));
+  const tail = await readTailBytes(from, ARTIFACT_TAIL); // never through a symlink the target planted
+  if (!tail) return false;
+  await writeFileAtomic(to, redact((tail.start > 0 ? `...[${tail.start} bytes trimmed]\n` : '') + tail.data.toString('utf8')));
   return true;
 }
 
@@ -78,55 +74,46 @@ async function stopTargets(lane: Lane, rec: Recorder, graceMs: number): Promise<
   }
 }
 
-/** Runs one scenario and returns its check and classification. */
-export async function runScenario(def: ScenarioDef, port: number, s: RunShared): Promise<ScenarioResult> {
+/** Runs one scenario on its reserved port and returns its check and classification. */
+export async function runScenario(def: ScenarioDef, port: PortReservation, s: RunShared): Promise<ScenarioResult> {
   const started = s.nowMs();
   const rec = new Recorder();
   const artifacts: string[] = [];
   const artDir = path.join(s.outDir, def.name);
   let sandbox: Sandbox | null = null;
   let lane: Lane | null = null;
-  const meta: Record<string, unknown> = { scenario: def.name, port };
+  let pre: AuditBefore | null = null;
+  const meta: Record<string, unknown> = { scenario: def.name, port: port.port };
   try {
-    sandbox = await createSandbox({ bound: s.bound, runId: s.runId, scenario: def.name, port, parent: s.sandboxParent });
-    lane = new Lane(sandbox, s.bound, s.upstreamUrl);
-    s.lanes.set(def.name, lane);
+    const setupAt = performance.now();
+    sandbox = await createSandbox({ bound: s.bound, runId: s.runId, scenario: def.name, port: port.port, parent: s.sandboxParent });
     meta.sandbox = sandbox.root;
-    const places = auditPlaces({ appHome: s.bound.target.home, cwd: s.cwd, targetCwd: sandbox.work, ignore: s.ignore });
-    const before = await snapshotPlaces(places);
+    const enclosure = await openEnclosure({ sandbox, containment: s.containment, bound: s.bound, cwd: s.cwd, parent: s.sandboxParent });
+    meta.containment = {
+      level: s.containment.level,
+      cgroup: enclosure.cgroupDir,
+      production: enclosure.coverage.map((c) => ({ path: c.path, why: c.why, how: c.how, ...(c.note ? { note: c.note } : {}) })),
+    };
+    lane = new Lane(sandbox, s.bound, { enclosure, upstreamUrl: s.upstreamUrl, settings: scenarioSettings(def.name, s.bound.chaos), startup: s.startup });
+    await lane.renderFiles();
+    s.lanes.set(def.name, lane);
+    const l = lane;
+    if (s.containment.level === 'audit-only') pre = await auditBefore(l, { bound: s.bound, cwd: s.cwd, ignore: s.ignore, watch: watchWrites(() => l.pids()) });
+    await port.handoff(); // the reservation held the port until now: from here it is the lane's to bind
+    rec.timing('lane_setup', performance.now() - setupAt);
     try {
       if (await prepareLane(lane, s.bound, rec)) await def.run({ name: def.name, cfg: s.bound.chaos, lane, rec });
     } catch (err) {
       rec.fail('setup', `hunt could not complete the scenario: ${errorMessage(err)}`);
     }
     await stopTargets(lane, rec, s.bound.chaos.gracefulShutdown.deadlineMs);
-    const orphans = await auditOrphans(lane, { excludePids: [process.pid] });
-    for (const o of orphans.orphans) {
-      rec.fail('orphan', describeOrphan(o).replace(/^orphan: /, ''));
+    for (const t of lane.targets) {
+      const why = await lane.enclosureFailure(t);
+      if (why) rec.fail('setup', `${t.label} could not be started inside the lane: ${why}`);
     }
-    for (const p of orphans.survivors) rec.fail('orphan', `pid ${p} survived SIGKILL`);
-    meta.orphans = orphans.orphans;
-    const after = await snapshotPlaces(places);
-    const others = [...s.lanes.entries()].filter(([n]) => n !== def.name).map(([, l]) => l);
-    const ctx = {
-      ownPids: new Set(lane.seenPids()),
-      ownRoot: sandbox.root,
-      otherPids: new Set(others.flatMap((l) => l.seenPids())),
-      otherRoots: others.map((l) => l.sandbox.root),
-    };
-    const productionLive = await isPortOpen(s.bound.target.port, s.bound.target.host, 300);
-    const iso = await auditIsolation(places, before, after, ctx, s.bound.chaos.isolation.unattributed, productionLive);
-    for (const f of iso.findings) {
-      const line = describeIsolation(f);
-      if (f.level === 'fail') rec.fail('leak', line.replace(/^isolation fail: /, ''));
-      else rec.warn('leak', line.replace(/^isolation warn: /, ''));
-    }
-    meta.isolation = {
-      places: places.map((p) => `${p.kind}:${p.dir}`),
-      unattributedPolicy: s.bound.chaos.isolation.unattributed,
-      productionLive,
-      changesOfOtherScenarios: iso.others,
-    };
+    const auditAt = performance.now();
+    await auditAfter(lane, rec, meta, { pre, others: [...s.lanes.entries()].filter(([n]) => n !== def.name).map(([, x]) => x) });
+    rec.timing('lane_audit', performance.now() - auditAt);
     meta.targetPids = lane.seenPids();
     for (const t of lane.targets) {
       for (const [from, suffix] of [
@@ -145,6 +132,7 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
     rec.fail('setup', `hunt lane error: ${errorMessage(err)}`);
   } finally {
     s.lanes.delete(def.name);
+    await pre?.watch.stop();
     // every target was stopped and audited above: stop sampling them and drop their teardown entries
     for (const t of lane?.targets ?? []) {
       if (t.sup.running()) await t.sup.stop(500);
@@ -152,10 +140,14 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
     }
     if (sandbox) {
       const d = await sandbox.dispose().catch((err) => ({ killed: [], survivors: [], error: errorMessage(err) }));
-      if (d.killed.length) rec.fail('orphan', `processes still carrying the sandbox at removal: ${d.killed.join(', ')}`);
+      const late = d.killed.filter((p) => !(meta.endedByCgroup as number[] | undefined)?.includes(p));
+      if (late.length) rec.fail('orphan', `processes of the lane still alive at its removal: ${late.join(', ')}`);
     }
+    await port.release();
   }
   meta.timings = rec.timings;
+  const env = lane?.envLog ?? [];
+  if (env.length) meta.env = env;
   const ended = s.nowMs();
   const check = buildCheck({
     def,
@@ -164,18 +156,20 @@ export async function runScenario(def: ScenarioDef, port: number, s: RunShared):
     notes: rec.notes,
     evidence: [
       ...rec.evidence,
+      ...(env.length ? [`environment the lane set for this scenario: ${env.join('; ')}`] : []),
+      ...rec.info.map((i) => `INFO ${i}`),
       `timings: ${
         Object.entries(rec.timings)
           .map(([k, v]) => `${k}=${v}ms`)
           .join(' ') || 'none'
       }`,
-    ].map((l) => lastChars(s.bound.redact(l), 2000)),
+    ].map((line) => lastChars(s.bound.redact(line), 2000)),
     artifacts: artifacts.sort(),
-    metadata: { ...meta, ...rec.metadata },
+    metadata: { ...meta, ...rec.metadata, ...(rec.info.length ? { info: rec.info } : {}) },
     startedAt: new Date(started).toISOString(),
     endedAt: new Date(Math.max(ended, started)).toISOString(),
     durationMs: Math.max(0, Math.round(ended - started)),
     command: s.reproCommand(def.name),
   });
-  return { check, classification: classify(def, check, rec.findings, s.bound.chaos, s.reproCommand(def.name)) };
+  return { check, classification: classify(def, check, rec.findings, s.bound.chaos, s.reproCommand(def.name), env) };
 }

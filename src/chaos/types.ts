@@ -3,10 +3,12 @@ import type { ChaosConfig, ScenarioName } from '../config/schema.js';
 import type { Lane } from './lane.js';
 
 /**
- * What went wrong. crash/hang/leak/orphan are p0 when they fail a check. `startup`: the target exited before
- * it was ever ready (a start-up failure, e.g. a config it rejects or a directory it may not write), not a crash.
+ * What went wrong. crash/hang/leak/orphan/sandbox-escape are p0 when they fail a check. `sandbox-escape`: the
+ * target wrote (or tried to write) a production path; `leak`: it wrote outside its sandbox elsewhere (a file
+ * outside TMPDIR, its working directory). `startup`: the target exited before it was ever ready (a start-up
+ * failure, e.g. a config it rejects or a directory it may not write), not a crash.
  */
-export type FindingKind = 'crash' | 'hang' | 'leak' | 'orphan' | 'startup' | 'behaviour' | 'message' | 'setup';
+export type FindingKind = 'crash' | 'hang' | 'sandbox-escape' | 'leak' | 'orphan' | 'startup' | 'behaviour' | 'message' | 'setup';
 
 export interface Finding {
   kind: FindingKind;
@@ -18,6 +20,8 @@ export interface Finding {
 export class Recorder {
   readonly findings: Finding[] = [];
   readonly evidence: string[] = [];
+  /** Observations that are nobody's finding (changes no process of the lane explains): shown, never judged. */
+  readonly info: string[] = [];
   readonly notes: string[] = [];
   readonly metadata: Record<string, unknown> = {};
   readonly timings: Record<string, number> = {};
@@ -32,6 +36,10 @@ export class Recorder {
   /** An evidence line (already redacted by whoever built it from target output). */
   add(line: string): void {
     this.evidence.push(line);
+  }
+  /** An observation that never affects the check. */
+  addInfo(line: string): void {
+    this.info.push(line);
   }
   /** A fact for the pass summary, e.g. "exited 98 after 180 ms". */
   note(text: string): void {

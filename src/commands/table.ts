@@ -10,6 +10,7 @@ import { initSpec } from './init/spec.js';
 import { mergeSpec } from './merge/spec.js';
 import { diffSpec } from './diff/spec.js';
 import { trendSpec } from './trend/spec.js';
+import { reclaimSpec } from './reclaim/spec.js';
 import { daemonSpec } from './daemon/spec.js';
 
 // Each row is typed with its own options; the table only needs what every row shares.
@@ -17,6 +18,7 @@ export const commandTable: CommandSpec<never>[] = [
   collectSpec,
   releaseGateSpec,
   stagingChaosSpec,
+  reclaimSpec,
   renderReportSpec,
   mergeSpec,
   diffSpec,

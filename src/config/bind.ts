@@ -81,6 +81,8 @@ export interface RunBinding {
   /** The override values themselves (a gate persists them so a resume binds the same run). */
   readonly overrideValues: Readonly<ConfigOverrides>;
   readonly chaos: ChaosConfig;
+  /** chaos.protect as absolute production paths (placeholders expanded with production values). */
+  readonly protect: readonly string[];
   readonly gate: GateConfig;
   /** The profile's target and logs as written (placeholders raw): what a chaos lane re-binds for its sandbox. */
   readonly templates: { readonly target: TargetConfig; readonly logs: readonly LogSourceConfig[] };
@@ -219,6 +221,7 @@ export function bindRun(loaded: LoadedConfig, input: BindInput): RunBinding {
     overrides: Object.freeze([...o.notes]),
     overrideValues: Object.freeze({ ...o.values }),
     chaos: c.chaos,
+    protect: Object.freeze(c.chaos.protect.map((p) => path.resolve(loaded.configDir, expand(p, v)))),
     gate: c.gate,
     templates: Object.freeze({ target: t, logs: c.logs }),
     expandCommand: (cmd: CommandLine) => expandCommand(cmd, v),

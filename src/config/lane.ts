@@ -45,6 +45,8 @@ export interface LaneBinding {
   prepareCommand: CommandLine | null;
   /** The target's environment: base < profile env < sandbox paths, port, marker and the lane's upstream URL. */
   env(upstreamUrl?: string): Record<string, string>;
+  /** chaos.upstreamEnv (set only when a start is given an upstream URL). */
+  upstreamEnv: string | undefined;
   /** Profile log paths inside the sandbox. */
   logPaths: Array<{ source: string; path: string }>;
   /** The same log sources as the scanner reads them (rotation and timestamp settings of the profile). */
@@ -53,6 +55,10 @@ export interface LaneBinding {
   signatures: readonly SignatureConfig[];
   /** gate.blockingSeverity: a signature at or above it logged after a reload fails the reload. */
   blockingSeverity: 'p0' | 'p1' | 'p2';
+  /** chaos.sandbox.files: template (absolute) -> destination inside the sandbox (absolute). */
+  files: Array<{ from: string; to: string }>;
+  /** Fills lane placeholders into a template's text ({home} {port} {sandbox} {tmp} {upstreamUrl} ...). */
+  render(text: string, upstreamUrl?: string): string;
 }
 
 /** Pure: the sandbox counterpart of the production home: `~`-relative homes follow HOME, others keep their name. */
@@ -81,6 +87,8 @@ export function bindLane(bound: RunBinding, places: LanePlaces): LaneBinding {
     configDir: bound.profile.configDir,
     upstreamUrl,
     tilde: places.home,
+    sandbox: places.root,
+    tmp: places.tmp,
   });
   const sandboxVars = { HOME: places.home, TMPDIR: places.tmp, TMP: places.tmp, TEMP: places.tmp, ...places.xdg, ...places.marker };
   // ${VAR} in target.env reads the lane's own environment: ${HOME} is the sandbox HOME, never production's
@@ -112,14 +120,17 @@ export function bindLane(bound: RunBinding, places: LanePlaces): LaneBinding {
     stopCommand: t.stopCommand ? expandCommand(t.stopCommand, values()) : null,
     prepareCommand: bound.chaos.prepare ? expandCommand(bound.chaos.prepare.command, values()) : null,
     env,
+    upstreamEnv: bound.chaos.upstreamEnv,
     logPaths,
     scanSources: bound.templates.logs.map((l, i) => ({
       source: l.source,
       path: logPaths[i].path,
       rotated: l.rotated,
-      ...(l.timestamp ? { timestamp: { format: l.timestamp.format, field: l.timestamp.field, regex: l.timestamp.regex } } : {}),
+      ...(l.timestamp ? { timestamp: { ...l.timestamp } } : {}),
     })),
     signatures: bound.signatures,
     blockingSeverity: bound.gate.blockingSeverity,
+    files: bound.chaos.sandbox.files.map((f) => ({ from: path.resolve(bound.profile.configDir, f.from), to: path.resolve(appHome, expand(f.to, values())) })),
+    render: (text, upstreamUrl) => expand(text, values(upstreamUrl)),
   };
 }

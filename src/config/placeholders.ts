@@ -1,5 +1,5 @@
 /**
- * The one place that expands placeholders: {port} {home} {configDir} {packageDir} {node} {upstreamUrl} and
+ * The one place that expands placeholders: {port} {home} {configDir} {packageDir} {node} {upstreamUrl} {sandbox} {tmp} and
  * a leading `~`. Production values (bind.ts) and a chaos lane's sandbox values (lane.ts) both come here.
  */
 import os from 'node:os';
@@ -8,7 +8,7 @@ import type { CommandLine } from '../runtime/exec.js';
 import { packageDir } from './package.js';
 
 /** Placeholders expand() understands; anything else in braces in a path or URL is a typo. */
-export const PLACEHOLDERS = ['port', 'home', 'configDir', 'packageDir', 'node', 'upstreamUrl'] as const;
+export const PLACEHOLDERS = ['port', 'home', 'configDir', 'packageDir', 'node', 'upstreamUrl', 'sandbox', 'tmp'] as const;
 
 /** Values for placeholders in commands, paths and URLs. */
 export interface PlaceholderValues {
@@ -18,9 +18,12 @@ export interface PlaceholderValues {
   upstreamUrl?: string;
   /** What a leading `~` means (default: the user's home; a lane maps it to the sandbox HOME). */
   tilde?: string;
+  /** A chaos lane's sandbox root and TMPDIR ({sandbox}, {tmp}); outside a lane they stay as written. */
+  sandbox?: string;
+  tmp?: string;
 }
 
-const PLACEHOLDER_RE = /\{(port|home|configDir|packageDir|node|upstreamUrl)\}/g;
+const PLACEHOLDER_RE = /\{(port|home|configDir|packageDir|node|upstreamUrl|sandbox|tmp)\}/g;
 
 /** Quote context of a shell string at a position: outside quotes, inside '…' or inside "…". */
 type QuoteState = 'none' | 'single' | 'double';
@@ -60,14 +63,19 @@ export function expand(text: string, v: PlaceholderValues, shell = false): strin
   const tilde = v.tilde ?? os.homedir();
   const t = text === '~' ? tilde : text.startsWith('~/') ? path.join(tilde, text.slice(2)) : text;
   const states = shell ? quoteStates(t) : null;
-  return t.replace(PLACEHOLDER_RE, (_m, key: string, at: number) => {
+  return t.replace(PLACEHOLDER_RE, (m, key: string, at: number) => {
     const value = placeholderValue(key, v);
+    if (value === null) return m; // {sandbox}/{tmp} outside a lane stay as written
     return states ? shellQuoteIn(value, states.get(at) ?? 'none') : value;
   });
 }
 
-function placeholderValue(key: string, v: PlaceholderValues): string {
+function placeholderValue(key: string, v: PlaceholderValues): string | null {
   switch (key) {
+    case 'sandbox':
+      return v.sandbox ?? null;
+    case 'tmp':
+      return v.tmp ?? null;
     case 'port':
       return String(v.port);
     case 'home':

@@ -142,14 +142,38 @@ export const scenarioName = z.enum(scenarioNames);
 export type ScenarioName = (typeof scenarioNames)[number];
 export const allScenarios: readonly ScenarioName[] = scenarioNames;
 
+/** What every scenario may add: its own environment, and whether it gets the lane's upstream. */
+const scenarioSettings = {
+  /** Variables set for this scenario's starts only (shown in its evidence and repro). */
+  env: z.record(z.string(), z.string()).default({}),
+  /** Whether chaos.upstreamEnv is set for this scenario (default: only transient-network, which needs it). */
+  upstream: z.boolean().optional(),
+};
+
+/** A config template copied into every lane sandbox with lane placeholders filled in. */
+const sandboxFile = z.strictObject({
+  from: z.string().min(1).describe('Template file, relative to the config file (placeholders {home} {port} {sandbox} {tmp} {upstreamUrl} are filled in)'),
+  to: z.string().min(1).describe('Destination inside the sandbox: relative to the lane home, or starting with {home} or {sandbox}'),
+});
+
 export const chaosSchema = z
   .strictObject({
     scenarios: z.array(scenarioName).optional(),
     concurrency: z.number().int().min(LIMITS.concurrency.min).max(LIMITS.concurrency.max).default(2),
     /** Upstream the target calls: the env var that carries its URL. The lane runs its own upstream behind the fault proxy. */
     upstreamEnv: z.string().optional(),
-    portCollision: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.default('in use|EADDRINUSE') }).prefault({}),
-    alreadyRunning: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
+    /** How long a start may take before the target can be judged (default: target.readyTimeoutMs). Scenario deadlines count after it. */
+    startupTimeoutMs: duration.optional(),
+    /** More production paths (besides the home, the log files and the pid file) a lane must never write: covered read-only in the lane. */
+    protect: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Production paths a lane must never write; ~ and placeholders allowed, relative to the config file'),
+    sandbox: z.strictObject({ files: z.array(sandboxFile).default([]) }).prefault({}),
+    portCollision: z
+      .strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.default('in use|EADDRINUSE'), ...scenarioSettings })
+      .prefault({}),
+    alreadyRunning: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional(), ...scenarioSettings }).prefault({}),
     signalRestart: z
       .strictObject({
         signal: z.string().default('SIGUSR1'),
@@ -158,21 +182,25 @@ export const chaosSchema = z
         /** Added by issue 4: how long listeners are watched after the reload (a debug port may open late). */ settleMs: duration.default(1_000),
         /** A reload command instead of the signal (e.g. `nginx -s reload`); placeholders expand for the lane. */
         command: commandLine.optional(),
+        ...scenarioSettings,
       })
       .prefault({}),
-    missingEnv: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional() }).prefault({}),
+    missingEnv: z.strictObject({ deadlineMs: duration.default(10_000), messagePattern: regexSource.optional(), ...scenarioSettings }).prefault({}),
     transientNetwork: z
       .strictObject({
         faultMs: duration.default(3_000),
         expectDegraded: z.boolean().default(true),
         recoveryDeadlineMs: duration.default(10_000),
         /** Added by issue 4: the fault proxy's fault during the outage. */ fault: z.enum(['reset', 'refuse', 'blackhole']).default('reset'),
+        ...scenarioSettings,
       })
       .prefault({}),
-    /** Added by issue 4: a change outside the sandbox that names no pid or sandbox of this run: warn, fail or ignore (shared machines have noisy /tmp). */
+    /** Audit-only lanes: a change outside the sandbox no process of the lane explains is information, never a finding (kept for old profiles). */
     isolation: z.strictObject({ unattributed: z.enum(['fail', 'warn', 'ignore']).default('warn') }).prefault({}),
     /** killMode "group": the crash takes the whole process tree (systemd KillMode=control-group); "process": the serving process only. */
-    crashRecovery: z.strictObject({ deadlineMs: duration.default(15_000), killMode: z.enum(['process', 'group']).default('process') }).prefault({}),
+    crashRecovery: z
+      .strictObject({ deadlineMs: duration.default(15_000), killMode: z.enum(['process', 'group']).default('process'), ...scenarioSettings })
+      .prefault({}),
     gracefulShutdown: z
       .strictObject({
         deadlineMs: duration.default(10_000),
@@ -181,12 +209,18 @@ export const chaosSchema = z
         signal: z.string().default('SIGTERM'),
         /** "stopCommand": run target.stopCommand (lane-expanded) instead of sending the signal. */
         via: z.enum(['signal', 'stopCommand']).default('signal'),
+        ...scenarioSettings,
       })
       .prefault({}),
     /** Runs once in each lane before its first start (e.g. initialise a data dir), outside the readiness deadlines. */
     prepare: z.strictObject({ command: commandLine, timeoutMs: duration.default(120_000) }).optional(),
     badConfig: z
-      .strictObject({ deadlineMs: duration.default(10_000), content: z.string().default('{ this is not valid'), messagePattern: regexSource.optional() })
+      .strictObject({
+        deadlineMs: duration.default(10_000),
+        content: z.string().default('{ this is not valid'),
+        messagePattern: regexSource.optional(),
+        ...scenarioSettings,
+      })
       .prefault({}),
   })
   .prefault({});

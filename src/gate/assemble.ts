@@ -9,7 +9,7 @@ import { baselineIndex, signatureDeltas, toReportSignature, type RegressionThres
 import { classify, type AllowMatch, type SignatureProfile } from '../core/classify.js';
 import type { Check, Classification, HuntReportV1 } from '../core/report-types.js';
 import type { RuntimeSnapshot } from '../probes/snapshot-types.js';
-import { PHASES } from './journal.js';
+import { PHASES, type Invocation } from './journal.js';
 import { PHASE_TITLES } from './resume.js';
 import { worstStatus } from './runner.js';
 import type { GateOptions, StepDef } from './types.js';
@@ -29,6 +29,8 @@ export interface AssembleInput {
   target: { name: string; port: number; home: string };
   /** The run's window (used when the final snapshot is missing). */
   windowMinutes?: number;
+  /** Every invocation that worked on the gate (the run, each resume) and what its reclaim ended. */
+  invocations?: Invocation[];
 }
 
 /** The first unexpired allowlist entry (file order) that covers a signature name, as classify needs it. */
@@ -89,6 +91,10 @@ export function assembleReport(input: AssembleInput): HuntReportV1 {
       skipped: { update: opts.skipUpdate, tests: opts.skipTests, chaos: opts.skipChaos },
       observeSeconds: opts.observeSeconds,
       expectVersion: opts.expectVersion,
+      // a resumed gate says so in the report (not only on stderr), and so does every reclaim of killed chaos lanes
+      resumedAt: (input.invocations ?? []).filter((i) => i.kind === 'resume').map((i) => i.at),
+      invocations: input.invocations ?? [],
+      reclaimed: (input.invocations ?? []).flatMap((i) => i.reclaimed.map((r) => ({ ...r, by: i.kind, at: i.at }))),
     },
   };
   if (input.internalErrors.length) metadata.internalErrors = [...input.internalErrors];

@@ -21,6 +21,13 @@ export interface ArtifactRef {
   sha256: string;
 }
 
+/** What the reclaim at the start of an invocation ended (leftovers of killed chaos runs). */
+export interface ReclaimNote {
+  dir: string;
+  reason: string;
+  killed: number[];
+}
+
 export interface RunRecord {
   t: 'run';
   v: number;
@@ -29,6 +36,8 @@ export interface RunRecord {
   release: string;
   /** Pid of the hunt process that started the run. */
   pid?: number;
+  /** What the reclaim before the run ended. */
+  reclaimed?: ReclaimNote[];
   /** The gate's resolved options (opaque here; the command validates them on resume). */
   options: Record<string, unknown>;
 }
@@ -60,6 +69,8 @@ export interface ResumeRecord {
   t: 'resume';
   at: string;
   pid: number;
+  /** What the reclaim before the resume ended. */
+  reclaimed?: ReclaimNote[];
 }
 export interface DoneRecord {
   t: 'done';
@@ -93,6 +104,13 @@ export interface StepState {
   intentLine: number;
 }
 
+export interface Invocation {
+  kind: 'run' | 'resume';
+  at: string;
+  pid: number | null;
+  reclaimed: ReclaimNote[];
+}
+
 export interface JournalState {
   run: RunRecord;
   steps: Map<string, StepState>;
@@ -102,6 +120,8 @@ export interface JournalState {
   lastResult?: ResultRecord;
   done?: DoneRecord;
   resumes: number;
+  /** Every invocation that worked on the gate (the run, then each resume), with what its reclaim ended. */
+  invocations: Invocation[];
   /** Pid of the latest hunt invocation that worked on this journal (run or resume record). */
   lastPid?: number;
 }
@@ -169,7 +189,14 @@ export function parseJournal(text: string): JournalRecord[] {
 export function foldJournal(records: JournalRecord[]): JournalState {
   const first = records[0];
   if (!first || first.t !== 'run') throw new JournalCorrupt(1, 'the first record is not the run header');
-  const state: JournalState = { run: first, steps: new Map(), order: [], resumes: 0, lastPid: first.pid };
+  const state: JournalState = {
+    run: first,
+    steps: new Map(),
+    order: [],
+    resumes: 0,
+    invocations: [{ kind: 'run', at: first.at, pid: first.pid ?? null, reclaimed: first.reclaimed ?? [] }],
+    lastPid: first.pid,
+  };
   records.slice(1).forEach((r, idx) => {
     const line = idx + 2;
     if (state.done) throw new JournalCorrupt(line, `record after the run was marked done`);
@@ -177,6 +204,7 @@ export function foldJournal(records: JournalRecord[]): JournalState {
     if (r.t === 'resume') {
       state.resumes++;
       state.lastPid = r.pid;
+      state.invocations.push({ kind: 'resume', at: r.at, pid: r.pid, reclaimed: r.reclaimed ?? [] });
       return;
     }
     if (r.t === 'done') return void (state.done = r);

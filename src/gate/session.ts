@@ -60,6 +60,7 @@ function context(
     clock: realClock,
     cwd,
     internalErrors: [],
+    invocations: [],
   };
 }
 

@@ -4,7 +4,7 @@ import type { Check, HuntReportV1, Lane } from '../core/report-types.js';
 import type { RunBinding } from '../config/bind.js';
 import type { Overrides } from '../config/overrides.js';
 import type { Clock } from '../runtime/clock.js';
-import type { Phase } from './journal.js';
+import type { Invocation, Phase } from './journal.js';
 import type { JournalWriter } from './journal-io.js';
 import type { GateProgress } from './progress.js';
 
@@ -78,6 +78,8 @@ export interface GateContext {
   cwd: string;
   /** Unexpected errors of steps (bugs, I/O): any makes the verdict fail. */
   internalErrors: string[];
+  /** Every invocation that worked on this gate (the run, each resume) and what its reclaim ended (the report states them). */
+  invocations: Invocation[];
 }
 
 /** What one step produces: its checks (each written to checks/<id>.json) and any other files. */

@@ -111,6 +111,38 @@ async function fromProcfs(port?: number): Promise<Listener[]> {
   });
 }
 
+/**
+ * Whether one of `pids` holds a LISTEN socket on `port` (Linux: /proc/net/tcp{,6} and only those pids' fds, so
+ * it stays cheap however many processes the machine runs). Null when it cannot tell (no procfs).
+ */
+export async function listenerOwnedBy(port: number, pids: Iterable<number>): Promise<boolean | null> {
+  if (os.platform() !== 'linux') return null;
+  const inodes = new Set<string>();
+  try {
+    for (const proto of ['tcp', 'tcp6'] as const) {
+      const text = await fsp.readFile(`/proc/net/${proto}`, 'utf8').catch((err) => (proto === 'tcp' ? Promise.reject(err) : ''));
+      for (const s of parseProcNetTcp(text, proto)) if (s.port === port) inodes.add(s.inode);
+    }
+  } catch {
+    return null;
+  }
+  if (!inodes.size) return false;
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = await fsp.readdir(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      const link = await fsp.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (m && inodes.has(m[1])) return true;
+    }
+  }
+  return false;
+}
+
 /** Pure: parses `lsof -F pcn` output into listeners. */
 export function parseLsof(text: string): Listener[] {
   const out: Listener[] = [];

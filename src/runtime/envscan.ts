@@ -1,8 +1,9 @@
 /**
  * Finds processes by their environment. Every target of a lane inherits HUNT_CHAOS_SANDBOX=<root> and a
  * HOME inside the sandbox, and so does everything it starts, even a helper that left the tree with
- * setsid and was re-parented to init. Searching environments for the sandbox root finds those escapees
- * where walking the tree cannot. Linux: /proc/<pid>/environ; elsewhere: `ps eww` (environment appended
+ * setsid and was re-parented to init. It is a detector, never proof on its own: a daemon that rewrites
+ * its title wipes its environment, and an operator's shell that cd'd into a sandbox carries the path in
+ * PWD. Killing is by cgroup or (pid, start id) registry only. Linux: /proc/<pid>/environ; elsewhere: `ps eww` (environment appended
  * to the command line).
  */
 import { promises as fsp } from 'node:fs';
@@ -15,7 +16,7 @@ export interface EnvMatch {
   command: string;
 }
 
-async function fromProc(needle: string): Promise<EnvMatch[]> {
+async function fromProc(needle: string, exact: boolean): Promise<EnvMatch[]> {
   const pids = (await fsp.readdir('/proc')).filter((d) => /^\d+$/.test(d)).map(Number);
   const out: EnvMatch[] = [];
   await Promise.all(
@@ -23,7 +24,7 @@ async function fromProc(needle: string): Promise<EnvMatch[]> {
       if (pid === process.pid) return;
       try {
         const env = await fsp.readFile(`/proc/${pid}/environ`, 'latin1');
-        if (!env.includes(needle)) return;
+        if (exact ? !env.split('\0').includes(needle) : !env.includes(needle)) return;
         const stat = await fsp.readFile(`/proc/${pid}/stat`, 'utf8');
         if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return; // a zombie is already dead
         const cmd = (await fsp.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
@@ -47,12 +48,15 @@ async function fromPs(needle: string): Promise<EnvMatch[]> {
   return out;
 }
 
-/** Live processes whose environment contains `needle` (hunt itself excluded), sorted by pid. */
-export async function processesWithEnv(needle: string): Promise<EnvMatch[]> {
+/**
+ * Live processes whose environment contains `needle` (hunt itself excluded), sorted by pid. `exact`: one
+ * whole NAME=value entry must equal it (a prefix of a longer path, or a shell's PWD inside it, does not count).
+ */
+export async function processesWithEnv(needle: string, o: { exact?: boolean } = {}): Promise<EnvMatch[]> {
   let found: EnvMatch[] | null = null;
   if (os.platform() === 'linux') {
     try {
-      found = await fromProc(needle);
+      found = await fromProc(needle, o.exact ?? false);
     } catch {
       /* no /proc: fall back to ps */
     }
@@ -61,7 +65,11 @@ export async function processesWithEnv(needle: string): Promise<EnvMatch[]> {
   return found.sort((a, b) => a.pid - b.pid);
 }
 
-/** SIGTERM, wait up to graceMs, SIGKILL; returns the pids still alive afterwards (re-checked by environment). */
+/**
+ * SIGTERM, wait up to graceMs, SIGKILL every process whose environment holds `needle`; returns the pids still
+ * alive afterwards. Only for a marker that is itself proof (the gate's out-dir marker as a whole entry):
+ * chaos lanes end their processes by cgroup or registry instead.
+ */
 export async function killByEnv(needle: string, graceMs = 1000): Promise<{ signalled: number[]; survivors: number[] }> {
   const first = await processesWithEnv(needle);
   for (const p of first) sendSignal(p.pid, 'SIGTERM');

@@ -3,7 +3,7 @@
  * snapshots and by the supervisor to find every descendant (walk by parent pid, not only the group:
  * daemons start helpers in groups of their own).
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { captureTool } from './capture.js';
 
@@ -22,6 +22,8 @@ export interface ProcInfo {
   /** Full command line (may be empty for kernel threads). */
   command: string;
   state: string;
+  /** Exact start time as the kernel counts it (Linux: clock ticks since boot); with the pid, the identity of a process. */
+  startId?: string;
 }
 
 const CLK_TCK = 100; // USER_HZ is 100 on every mainstream Linux build
@@ -52,6 +54,7 @@ async function readProcEntry(pid: number, bootUptime: number): Promise<ProcInfo 
       name,
       command: command || name,
       state: f[0],
+      startId: f[19],
     };
   } catch {
     return null; // exited while we were reading: simply not in the table
@@ -133,4 +136,23 @@ export function descendantsOf(rootPid: number, table: ProcInfo[]): ProcInfo[] {
 /** The process tree of a live pid (empty when it is gone). */
 export async function processTree(rootPid: number): Promise<ProcInfo[]> {
   return descendantsOf(rootPid, await listProcesses());
+}
+
+/** Pure: the start id (field 22, clock ticks since boot) in the text of /proc/<pid>/stat, or null. */
+export function parseStartId(statText: string): string | null {
+  const f = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
+  return f[0] === 'Z' || !/^\d+$/.test(f[19] ?? '') ? null : f[19];
+}
+
+/**
+ * The exact start id of a live pid (Linux; null elsewhere, for a zombie, or when it is gone). Synchronous: a
+ * registry entry is written before hunt can be killed between seeing a process and recording it.
+ */
+export function processStartId(pid: number): string | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    return parseStartId(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
 }

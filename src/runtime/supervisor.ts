@@ -12,8 +12,9 @@ import { commandText, type CommandLine } from './exec.js';
 import { sendSignal } from './signals.js';
 import { isTearingDown, onTeardown } from './teardown.js';
 import { sampleTable, startKey, subscribeSampler, trackedLive, type TrackedProc } from './proctrack.js';
-import { listProcesses, type ProcInfo } from './proctable.js';
-import { runAsIdentity } from './users.js';
+import { listProcesses, processStartId, type ProcInfo } from './proctable.js';
+import { recordProcesses } from './registry.js';
+import { dropPrivilegesArgv, runAsIdentity } from './users.js';
 
 export interface SuperviseOptions {
   command: CommandLine;
@@ -26,6 +27,10 @@ export interface SuperviseOptions {
   sampleIntervalMs?: number;
   /** target.user: run as this user when hunt is root. */
   user?: string | null;
+  /** Rewrites the argv before spawning (a chaos lane: join its cgroup and mount namespace first). */
+  wrap?: (argv: string[]) => string[];
+  /** Registry file: every process of the tree is appended as (pid, start id) the moment it is seen. */
+  registry?: string;
 }
 
 export interface ExitInfo {
@@ -82,7 +87,14 @@ export function supervise(opts: SuperviseOptions): Supervised {
   const startedAtMs = Date.now();
   const outFd = openOut(opts.stdoutFile);
   const errFd = openOut(opts.stderrFile);
-  const [file, args, shell] = Array.isArray(opts.command) ? [opts.command[0], opts.command.slice(1), false] : [opts.command, [], true];
+  const base = Array.isArray(opts.command) ? opts.command : ['/bin/sh', '-c', opts.command];
+  // target.user: a lane wrapper must join the cgroup and namespace as root, so privileges drop inside it, just before
+  // the target's own command; without a wrapper the spawn itself switches user
+  const as = runAsIdentity(opts.user);
+  const dropped = as && opts.wrap ? dropPrivilegesArgv(base, as) : null;
+  const argv = opts.wrap ? opts.wrap(dropped ?? base) : base;
+  const spawnAs = as && !dropped ? { uid: as.uid, gid: as.gid } : {};
+  const [file, args] = [argv[0], argv.slice(1)];
   let child: ChildProcess;
   let exit: ExitInfo | undefined;
   let resolveExit!: (e: ExitInfo) => void;
@@ -96,15 +108,7 @@ export function supervise(opts: SuperviseOptions): Supervised {
     // a teardown already ran the cleanups it knew of: a target started now would outlive hunt
     if (isTearingDown()) throw new Error('hunt is shutting down; not starting a new target');
     // node's spawn rather than execa: the target writes to raw fds (no pipes to drain, no buffering in hunt)
-    const as = runAsIdentity(opts.user);
-    child = spawn(file, args, {
-      cwd: opts.cwd,
-      env: opts.env,
-      shell,
-      detached: true,
-      stdio: ['ignore', outFd, errFd],
-      ...(as ? { uid: as.uid, gid: as.gid } : {}),
-    });
+    child = spawn(file, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', outFd, errFd], ...spawnAs });
   } catch (err) {
     child = null as unknown as ChildProcess;
     finish({ exitCode: null, signal: null, atMs: Date.now(), spawnError: (err as Error).message });
@@ -115,10 +119,19 @@ export function supervise(opts: SuperviseOptions): Supervised {
   child?.once('error', (err) => finish({ exitCode: null, signal: null, atMs: Date.now(), spawnError: err.message }));
   child?.once('exit', (code, sig) => finish({ exitCode: code, signal: sig, atMs: Date.now() }));
   const pid = child?.pid;
+  const register = (procs: Array<{ pid: number; name: string; startId?: string }>) => {
+    if (opts.registry)
+      recordProcesses(
+        opts.registry,
+        procs.map((p) => ({ pid: p.pid, start: p.startId ?? processStartId(p.pid), name: p.name })),
+      );
+  };
+  if (pid !== undefined) register([{ pid, name: path.basename(file) }]);
 
   const tracked = new Map<number, TrackedProc>();
   const absorb = (table: ProcInfo[]) => {
     if (pid === undefined) return;
+    const fresh: ProcInfo[] = [];
     for (const p of trackedLive(pid, tracked, table, exit === undefined)) {
       const known = tracked.get(p.pid);
       if (known) {
@@ -126,6 +139,7 @@ export function supervise(opts: SuperviseOptions): Supervised {
         known.startKey ??= startKey(p);
         if (known.pid === pid) Object.assign(known, { name: p.name, command: p.command, ppid: p.ppid, pgid: p.pgid }); // after an exec
       } else {
+        fresh.push(p);
         tracked.set(p.pid, {
           pid: p.pid,
           ppid: p.ppid,
@@ -138,6 +152,7 @@ export function supervise(opts: SuperviseOptions): Supervised {
         });
       }
     }
+    register(fresh);
   };
   if (pid !== undefined)
     tracked.set(pid, {

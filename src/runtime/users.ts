@@ -4,7 +4,7 @@
  * and runs them as itself. Users resolve from /etc/passwd, else `id` (directory users on macOS).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 
 /** A resolved user. */
@@ -72,4 +72,22 @@ export function runAsIdentity(user: string | null | undefined): RunAs | null {
   const u = lookupUser(user);
   if (!u) throw new ConfigError(`target.user: no user "${user}" on this machine`, { hint: 'create the user, or fix target.user (a name, a uid, or uid:gid)' });
   return canSwitchUser() && u.uid !== 0 ? u : null;
+}
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'];
+
+/**
+ * The argv that runs `argv` as `u` from a root process: util-linux setpriv (absolute path: the target's PATH may be
+ * stripped), real and effective ids, supplementary groups cleared. Null when setpriv is not installed.
+ */
+export function dropPrivilegesArgv(argv: string[], u: RunAs): string[] | null {
+  const bin = SETPRIV.find((p) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return bin ? [bin, '--reuid', String(u.uid), '--regid', String(u.gid), '--clear-groups', '--', ...argv] : null;
 }

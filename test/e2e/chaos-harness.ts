@@ -76,8 +76,12 @@ export interface HuntRun {
 }
 
 /** Spawns the built bin in the suite's HOME/TMPDIR, tagged; `onStart` gets the child (for signals). */
-export async function runHunt(s: Suite, args: string[], o: { timeoutMs?: number; onStart?: (c: ChildProcess) => void } = {}): Promise<HuntRun> {
-  const env = { ...process.env, HOME: s.home, TMPDIR: s.tmp, NO_COLOR: '1', CI: '1', HUNT_TEST_TAG: s.tag };
+export async function runHunt(
+  s: Suite,
+  args: string[],
+  o: { timeoutMs?: number; onStart?: (c: ChildProcess) => void; env?: NodeJS.ProcessEnv } = {},
+): Promise<HuntRun> {
+  const env = { ...process.env, HOME: s.home, TMPDIR: s.tmp, NO_COLOR: '1', CI: '1', HUNT_TEST_TAG: s.tag, ...o.env };
   const { child, done } = spawnHunt(args, { cwd: s.dir, env, timeoutMs: o.timeoutMs ?? 90_000 });
   o.onStart?.(child);
   return { ...(await done), child };

@@ -106,7 +106,7 @@ const MATRIX: Array<{ bug: string; scenario: string; id: string; kind: string; d
     scenario: 'graceful-shutdown',
     id: 'chaos_graceful_shutdown',
     kind: 'leak',
-    detail: /\/tmp\/hunt-sample-gateway-leak-\d+ .*name carries target pid/,
+    detail: /^ignores TMPDIR: wrote \/tmp\/hunt-sample-gateway-leak-\d+ outside its TMPDIR/,
   },
 ];
 
@@ -134,7 +134,7 @@ describe.concurrent('every bug switch fails the scenario meant to catch it', () 
     const profile = await writeProfile(s, 'bug-write-cwd', { bugs: ['write-outside-home'] });
     const { check } = await chaos(profile, 'bad-config,graceful-shutdown');
     expect(
-      findings(check('chaos_graceful_shutdown')).some((f) => f.kind === 'leak' && /gateway-leak-\d+\.txt .*target's working directory/.test(f.detail)),
+      findings(check('chaos_graceful_shutdown')).some((f) => f.kind === 'leak' && /^wrote into its working directory .*gateway-leak-\d+\.txt/.test(f.detail)),
     ).toBe(true);
     expect(check('chaos_bad_config').status).toBe('pass'); // it exits before the bug acts: no false positive
   });

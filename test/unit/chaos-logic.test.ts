@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { attribute, diffListings, levelOf, pidTokens, type Change, type Listing } from '../../src/chaos/audit/isolation-logic.js';
+import { attribute, diffListings, pidTokens, type Change, type Listing } from '../../src/chaos/audit/isolation-logic.js';
 import { buildCheck, categoryOf, classify, rankFindings, severityOf, statusOf } from '../../src/chaos/outcome.js';
 import { basePorts, checkConcurrency, checkProfileForLane, selectScenarios } from '../../src/chaos/preflight.js';
 import { exitStatus } from '../../src/chaos/scenarios/common.js';
@@ -32,7 +32,7 @@ const exitCodeOf = (fn: () => unknown) => {
 };
 
 describe('isolation audit logic', () => {
-  const st = (size: number, mtimeMs: number, kind: 'file' | 'dir' = 'file') => ({ kind, size, mtimeMs });
+  const st = (size: number, mtimeMs: number, kind: 'file' | 'dir' = 'file', ino = 1, hash?: string) => ({ kind, size, mtimeMs, ino, hash });
   it('diffs listings: added, changed files, removed (never removals in /tmp, never dir mtimes)', () => {
     const before: Listing = new Map([
       ['/t/a', st(1, 1)],
@@ -47,9 +47,29 @@ describe('isolation audit logic', () => {
       ['/t/new', st(1, 1)],
     ]);
     expect(diffListings('tmp', before, after).map((c) => `${c.change} ${c.path}`)).toEqual(['changed /t/b', 'added /t/new']);
-    expect(diffListings('app-home', before, after).map((c) => `${c.change} ${c.path}`)).toEqual(['changed /t/b', 'removed /t/gone', 'added /t/new']);
+    expect(diffListings('production', before, after).map((c) => `${c.change} ${c.path}`)).toEqual(['changed /t/b', 'removed /t/gone', 'added /t/new']);
   });
-  const ctx = { ownPids: new Set([4242]), ownRoot: '/tmp/hunt-chaos/r-x-1', otherPids: new Set([5151]), otherRoots: ['/tmp/hunt-chaos/r-y-2'] };
+  it('a fingerprint change (inode replaced, content hash) is a change even with the same size and mtime', () => {
+    const before: Listing = new Map([
+      ['/p/a', st(4, 1, 'file', 1, 'h1')],
+      ['/p/b', st(4, 1, 'file', 2, 'h2')],
+    ]);
+    const after: Listing = new Map([
+      ['/p/a', st(4, 1, 'file', 9, 'h1')],
+      ['/p/b', st(4, 1, 'file', 2, 'h3')],
+    ]);
+    expect(diffListings('production', before, after).map((c) => `${c.change} ${c.path}`)).toEqual(['changed /p/a', 'changed /p/b']);
+  });
+  const ctx = {
+    ownPids: new Set([4242]),
+    ownRoot: '/tmp/hunt-chaos/r-x-1',
+    ownWrites: new Map([
+      ['/var/lib/app/dump.rdb', 4243],
+      ['/tmp/app-locks/a.lock', 4244],
+    ]),
+    otherPids: new Set([5151]),
+    otherRoots: ['/tmp/hunt-chaos/r-y-2'],
+  };
   const change = (path: string, place: Change['place'] = 'tmp'): Change => ({ place, path, change: 'added', kind: 'file' });
   it('attributes by pid in the name, by sandbox in the content, by place; else unattributed', () => {
     expect(attribute(change('/tmp/app-leak-4242'), ctx).to).toBe('own');
@@ -60,20 +80,18 @@ describe('isolation audit logic', () => {
     expect(attribute(change('/tmp/42424'), ctx).to).toBe('unattributed'); // a pid must match a whole number
     expect(pidTokens('a-12-345.b7')).toEqual([12, 345]);
   });
-  it('levels: own fails; unattributed follows the policy, except the real app home with no production live', () => {
-    const own = { to: 'own' as const, why: '' };
-    const un = { to: 'unattributed' as const, why: '' };
-    expect(levelOf(own, change('/x'), 'ignore', false)).toBe('fail');
-    expect(levelOf({ to: 'other', why: '' }, change('/x'), 'fail', false)).toBeNull();
-    expect(levelOf(un, change('/x'), 'warn', false)).toBe('warn');
-    expect(levelOf(un, change('/x'), 'ignore', false)).toBeNull();
-    expect(levelOf(un, change('/h/x', 'app-home'), 'ignore', false)).toBe('fail');
-    expect(levelOf(un, change('/h/x', 'app-home'), 'warn', true)).toBe('warn');
+  it("a file the lane held open for writing is the lane's, and so is a new directory holding one", () => {
+    expect(attribute(change('/var/lib/app/dump.rdb', 'production'), ctx)).toEqual({
+      to: 'own',
+      why: 'pid 4243 of the lane had /var/lib/app/dump.rdb open for writing',
+    });
+    expect(attribute({ ...change('/tmp/app-locks'), kind: 'dir' }, ctx).to).toBe('own');
+    expect(attribute(change('/var/lib/app/other', 'production'), ctx).to).toBe('unattributed'); // the live instance: information only
   });
 });
 
 describe('outcome: findings decide the status (no pass past a finding)', () => {
-  const kinds = ['crash', 'hang', 'leak', 'orphan', 'behaviour', 'message', 'setup'] as const;
+  const kinds = ['crash', 'hang', 'sandbox-escape', 'leak', 'orphan', 'behaviour', 'message', 'setup'] as const;
   const finding = fc.record({ kind: fc.constantFrom(...kinds), level: fc.constantFrom('fail' as const, 'warn' as const), detail: fc.string() });
   it('any fail finding fails; only warns warn; none passes (or skips)', () => {
     fc.assert(
@@ -88,6 +106,8 @@ describe('outcome: findings decide the status (no pass past a finding)', () => {
   it('severity: failing crash/hang/leak/orphan p0, other failures p1, warn-only p2; category ops only for message/setup', () => {
     const f = (kind: Finding['kind'], level: Finding['level'] = 'fail'): Finding => ({ kind, level, detail: kind });
     expect(severityOf(rankFindings([f('message'), f('hang')]))).toBe('p0');
+    expect(rankFindings([f('crash'), f('sandbox-escape')])[0].kind).toBe('sandbox-escape'); // production first
+    expect(severityOf(rankFindings([f('behaviour'), f('sandbox-escape')]))).toBe('p0');
     expect(severityOf(rankFindings([f('behaviour'), f('leak', 'warn')]))).toBe('p1');
     expect(severityOf(rankFindings([f('leak', 'warn')]))).toBe('p2');
     expect(categoryOf(rankFindings([f('message')]))).toBe('ops');

@@ -67,9 +67,9 @@ describe('config schema', () => {
   it('reports cross-field problems once the structure is valid', () => {
     const lines = issuesOf(fixture('invalid-semantic.json'));
     expect(lines).toEqual([
-      '/target/home: unknown placeholder {hom} (known: {port} {home} {configDir} {packageDir} {node} {upstreamUrl})',
+      '/target/home: unknown placeholder {hom} (known: {port} {home} {configDir} {packageDir} {node} {upstreamUrl} {sandbox} {tmp})',
       '/target/healthUrl: must be an http:// or https:// URL (got ftp:)',
-      '/logs/0/path: unknown placeholder {hom} (known: {port} {home} {configDir} {packageDir} {node} {upstreamUrl})',
+      '/logs/0/path: unknown placeholder {hom} (known: {port} {home} {configDir} {packageDir} {node} {upstreamUrl} {sandbox} {tmp})',
       '/logs/1/source: duplicate log source "app" (first defined at index 0)',
       '/signatures/0/source: unknown log source "nowhere" (defined: app)',
       '/signatures/1/name: duplicate signature name "boom" (first defined at index 0)',

@@ -1,19 +1,23 @@
 /**
- * Pure part of the isolation audit: diff two listings and decide whom a change belongs to.
+ * Pure part of the audit-only isolation audit: diff two listings and decide whom a change belongs to.
  *
- * Attribution, strongest first: a change in the target's own working directory is the target's; a
- * name carrying a pid of this scenario's tree, or content naming this sandbox, is this scenario's; a
- * pid or sandbox of another running scenario makes it theirs. Anything else is "unattributed": the
- * places audited (/tmp, the real app home, hunt's working directory) are shared with the rest of the
- * machine, so a new entry there may come from any process; the profile decides whether that warns or fails.
+ * Without kernel isolation the places audited (/tmp, production paths) are shared with the rest of the
+ * machine: other programs and the live instance write there all the time. A change is the lane's only on
+ * evidence that names the lane: a process of the lane held the file open for writing, the name carries a pid
+ * of the lane, or the content names the lane's sandbox. A change in the target's working directory (inside
+ * the sandbox) is its own. Everything else is information, never a finding about the target.
  */
+import path from 'node:path';
 
-export type PlaceKind = 'tmp' | 'app-home' | 'cwd' | 'target-cwd';
+export type PlaceKind = 'tmp' | 'production' | 'target-cwd';
 
 export interface EntryStat {
   kind: 'file' | 'dir' | 'other';
   size: number;
   mtimeMs: number;
+  ino: number;
+  /** Content hash of a small file (production places only). */
+  hash?: string;
 }
 
 /** A listing: absolute path -> stat. */
@@ -28,16 +32,19 @@ export interface Change {
   prevSize?: number;
 }
 
+function changed(a: EntryStat, b: EntryStat): boolean {
+  return a.kind === 'file' && (a.mtimeMs !== b.mtimeMs || a.size !== b.size || a.ino !== b.ino || a.hash !== b.hash);
+}
+
 /** Pure: what differs between two listings of one place. Directories report only added/removed (their mtime moves with any child). */
 export function diffListings(place: PlaceKind, before: Listing, after: Listing): Change[] {
   const out: Change[] = [];
   for (const [p, a] of after) {
     const b = before.get(p);
     if (!b) out.push({ place, path: p, change: 'added', kind: a.kind });
-    else if (a.kind === 'file' && (a.mtimeMs !== b.mtimeMs || a.size !== b.size))
-      out.push({ place, path: p, change: 'changed', kind: a.kind, prevSize: b.size });
+    else if (changed(a, b)) out.push({ place, path: p, change: 'changed', kind: a.kind, prevSize: b.size });
   }
-  // something vanishing from /tmp is other tools cleaning up; from a home or a working directory it is damage
+  // something vanishing from /tmp is other tools cleaning up; from production or a working directory it is damage
   if (place !== 'tmp') for (const [p, b] of before) if (!after.has(p)) out.push({ place, path: p, change: 'removed', kind: b.kind });
   return out.sort((x, y) => x.path.localeCompare(y.path));
 }
@@ -45,6 +52,8 @@ export function diffListings(place: PlaceKind, before: Listing, after: Listing):
 export interface AttributionContext {
   ownPids: Set<number>;
   ownRoot: string;
+  /** Files processes of this lane held open for writing while it ran (path -> pid). */
+  ownWrites: Map<string, number>;
   /** Pids and sandbox roots of the other scenarios of this run. */
   otherPids: Set<number>;
   otherRoots: string[];
@@ -57,9 +66,19 @@ export function pidTokens(name: string): number[] {
   return (name.match(/\d{2,7}/g) ?? []).map(Number);
 }
 
-/** Pure: whom a change belongs to, from its name and (optionally) a sample of its content. */
+/** Pure: a file the lane wrote at or below `p` (a directory it created holds one), as [path, pid]. */
+function ownWriteAt(p: string, writes: Map<string, number>): [string, number] | undefined {
+  const exact = writes.get(p);
+  if (exact !== undefined) return [p, exact];
+  for (const [w, pid] of writes) if (w.startsWith(`${p}${path.sep}`)) return [w, pid];
+  return undefined;
+}
+
+/** Pure: whom a change belongs to, from the lane's open files, its name and (optionally) a sample of its content. */
 export function attribute(c: Change, ctx: AttributionContext, content = ''): Attribution {
   if (c.place === 'target-cwd') return { to: 'own', why: "written into the target's working directory" };
+  const held = ownWriteAt(c.path, ctx.ownWrites);
+  if (held) return { to: 'own', why: `pid ${held[1]} of the lane had ${held[0]} open for writing` };
   const name = c.path.split('/').pop() ?? c.path;
   const tokens = pidTokens(name);
   const own = tokens.find((n) => ctx.ownPids.has(n));
@@ -68,18 +87,5 @@ export function attribute(c: Change, ctx: AttributionContext, content = ''): Att
   const other = tokens.find((n) => ctx.otherPids.has(n));
   if (other !== undefined) return { to: 'other', why: `name carries pid ${other} of another scenario` };
   if (content && ctx.otherRoots.some((r) => content.includes(r))) return { to: 'other', why: 'content names another sandbox' };
-  return { to: 'unattributed', why: 'appeared while the scenario ran' };
-}
-
-export type UnattributedPolicy = 'fail' | 'warn' | 'ignore';
-
-/**
- * Pure: the level of a change. Own changes fail. Unattributed ones follow the policy, except in the
- * real app home while no production instance is live: nothing else should write there, so it fails.
- */
-export function levelOf(a: Attribution, c: Change, policy: UnattributedPolicy, productionLive: boolean): 'fail' | 'warn' | null {
-  if (a.to === 'own') return 'fail';
-  if (a.to === 'other') return null;
-  if (c.place === 'app-home' && !productionLive) return 'fail';
-  return policy === 'ignore' ? null : policy;
+  return { to: 'unattributed', why: 'no process of the lane explains it' };
 }

@@ -5,6 +5,7 @@ import { isPortOpen } from '../../runtime/ports.js';
 import type { ExitInfo } from '../../runtime/supervisor.js';
 import { describeExit, type Lane, type Target } from '../lane.js';
 import type { Recorder } from '../types.js';
+import type { StartupEstimate } from '../startup.js';
 
 /** Pure: the exit status as a shell would report it (128+n for a signal), null when unknown. */
 export function exitStatus(e: ExitInfo): number | null {
@@ -21,8 +22,11 @@ export interface FastFailure {
 }
 
 /**
- * Waits for a start that must fail: non-zero exit within the deadline, output matching `pattern` when
- * given. Records hang / exit-0 / message findings; `watchPort` also records serving as a finding.
+ * Waits for a start that must fail: non-zero exit, output matching `pattern` when given. The deadline counts
+ * from the moment the target can be judged: `deadlineMs` after the time a clean start of this target takes
+ * here (the run's start-up clock; a calibration start measures it if no lane has yet), never from the spawn,
+ * so a slow starter is not called hung and a fast one's hang is still seen quickly. Records hang / exit-0 /
+ * message findings; `watchPort` also records serving as a finding.
  */
 export async function expectFastFailure(
   lane: Lane,
@@ -31,18 +35,32 @@ export async function expectFastFailure(
   o: { deadlineMs: number; pattern?: string; what: string; watchPort?: boolean; mustMention?: string },
 ): Promise<FastFailure> {
   const started = t.sup.startedAtMs;
-  const deadline = started + o.deadlineMs;
+  let deadline = started + o.deadlineMs;
+  let estimate: StartupEstimate | null = null;
   let served = false;
-  while (!t.sup.exitInfo() && Date.now() < deadline) {
-    if (o.watchPort && !served && (await isPortOpen(lane.port, lane.target.host, 200))) served = true;
-    await Promise.race([t.sup.exited, new Promise((r) => setTimeout(r, o.watchPort ? 50 : 100))]);
+  for (;;) {
+    while (!t.sup.exitInfo() && Date.now() < deadline) {
+      if (o.watchPort && !served && (await isPortOpen(lane.port, lane.target.host, 200))) served = true;
+      await Promise.race([t.sup.exited, new Promise((r) => setTimeout(r, o.watchPort ? 50 : 100))]);
+    }
+    if (t.sup.exitInfo() || estimate) break;
+    // still running at deadlineMs after the spawn: judge it only deadlineMs after the target's start-up time
+    estimate = await lane.startup.estimate();
+    deadline = lane.startup.judgeAt(started, o.deadlineMs, estimate);
   }
   const exit = t.sup.exitInfo();
   const ms = (exit?.atMs ?? Date.now()) - started;
   for (const line of await lane.exitEvidence(t, started)) rec.add(line);
   if (served) rec.fail('behaviour', `${o.what}: the target started serving on port ${lane.port} although it should have refused to start`);
   if (!exit) {
-    rec.fail('hang', `${o.what}: still running ${o.deadlineMs} ms after start (expected a fast non-zero exit)`);
+    const su =
+      estimate?.ms !== null && estimate?.ms !== undefined
+        ? `a clean start takes ${estimate.ms} ms here (${estimate.from})`
+        : `start-up time unknown (${estimate?.from ?? 'n/a'}): the start-up timeout ${lane.startup.timeoutMs} ms applies`;
+    rec.fail(
+      'hang',
+      `${o.what}: still running ${ms} ms after start, ${o.deadlineMs} ms past the moment it could be judged (${su}); expected a fast non-zero exit`,
+    );
     return { exit, ms, served };
   }
   rec.timing(`${t.label}_exit`, ms);
@@ -67,24 +85,32 @@ export async function expectFastFailure(
   return { exit, ms, served };
 }
 
-/** Starts-and-waits that must succeed; records a behaviour finding (with evidence) when it does not. */
+/**
+ * Starts-and-waits that must succeed; records a behaviour finding (with evidence) when it does not. Without
+ * `deadlineMs` the start-up timeout applies; with it, the start must be ready `deadlineMs` after the time a clean
+ * start takes here (e.g. a restart after a crash: stale state may cost at most that much more).
+ */
 export async function startReady(
   lane: Lane,
   rec: Recorder,
   label: string,
-  timeoutMs?: number,
+  deadlineMs?: number,
   env?: Record<string, string | undefined>,
 ): Promise<Target | null> {
+  const clean = deadlineMs === undefined ? null : await lane.startup.estimate();
+  const timeoutMs = clean ? Math.min(clean.ms ?? lane.startup.timeoutMs, lane.startup.timeoutMs) + deadlineMs! : lane.startup.timeoutMs;
   const t = lane.start(label, env);
   const r = await lane.waitReady(t, timeoutMs);
   if (r.ready) {
     rec.timing(`${label}_ready`, r.ms);
+    lane.startup.observe(r.ms, `chaos.${lane.settings.key} ${label}`);
     return t;
   }
+  const su = clean ? ` (a clean start takes ${clean.ms ?? '?'} ms here, ${clean.from}; deadline ${deadlineMs} ms after it)` : '';
   // an instance that exits before it was ever ready failed to start; it did not crash while serving
   const out = await lane.outputText(t);
   const why = keyLine([out.stderr, out.logs, out.stdout]);
-  rec.fail(r.exit ? 'startup' : 'behaviour', `${label} instance never became ready: ${r.reason}${why ? `; it said: ${why}` : ''}`);
+  rec.fail(r.exit ? 'startup' : 'behaviour', `${label} instance never became ready: ${r.reason}${su}${why ? `; it said: ${why}` : ''}`);
   for (const line of await lane.exitEvidence(t, t.sup.startedAtMs)) rec.add(line);
   return null;
 }

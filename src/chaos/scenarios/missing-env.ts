@@ -21,11 +21,11 @@ export const missingEnv: ScenarioDef = {
 
     // 1. stripped PATH: an empty directory, so nothing resolves through it
     const noPath = lane.start('no-path', { PATH: lane.sandbox.emptyBin });
-    const r = await lane.waitReady(noPath, Math.max(deadlineMs, lane.target.readyTimeoutMs));
+    const r = await lane.waitReady(noPath, Math.max(deadlineMs, lane.startup.timeoutMs));
     if (r.ready) {
       rec.note(`stripped PATH: started and served after ${r.ms} ms`);
     } else if (!r.exit) {
-      rec.fail('hang', `stripped PATH: neither ready nor exited within ${Math.max(deadlineMs, lane.target.readyTimeoutMs)} ms (${r.reason})`);
+      rec.fail('hang', `stripped PATH: neither ready nor exited within ${Math.max(deadlineMs, lane.startup.timeoutMs)} ms (${r.reason})`);
       for (const line of await lane.exitEvidence(noPath)) rec.add(line);
     } else if (r.exit.spawnError || exitStatus(r.exit) !== 0) {
       const out = await lane.outputText(noPath);

@@ -35,7 +35,7 @@ export const transientNetwork: ScenarioDef = {
     const u = new URL(upstream);
     const proxy = await FaultProxy.start({ upstreamPort: Number(u.port) });
     try {
-      lane.upstreamUrl = proxy.url(u.pathname);
+      await lane.setUpstream(proxy.url(u.pathname));
       const t = await startReady(lane, rec, 'target');
       if (!t) return;
       const reached = await within(lane.target.readyTimeoutMs, async () => proxy.stats().forwarded > 0);

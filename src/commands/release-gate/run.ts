@@ -18,7 +18,7 @@ import { isRunning } from '../../runtime/signals.js';
 import { runSteps } from '../../gate/runner.js';
 import { gateEnv, newSession, resumedSession } from '../../gate/session.js';
 import { REPORT_FILES } from '../../gate/steps/report.js';
-import type { JournalState } from '../../gate/journal.js';
+import type { JournalState, ReclaimNote } from '../../gate/journal.js';
 import type { GateContext } from '../../gate/types.js';
 import { commandText } from '../../runtime/exec.js';
 import { lockDir, type DirLock } from '../../runtime/lock.js';
@@ -67,6 +67,18 @@ async function execute(gate: GateContext, previous: { state: JournalState; plan:
       unregister();
     }
   }
+}
+
+/**
+ * Before anything runs: end what killed chaos runs left (a SIGKILLed gate's T3 lanes included); the journal and
+ * the report record it. Only what hunt can prove it created is touched (docs/staging-chaos.md).
+ */
+async function reclaimLeftovers(progress: Awaited<ReturnType<typeof createGateProgress>>): Promise<ReclaimNote[]> {
+  const { reclaimForRun } = await import('../../chaos/reclaim.js');
+  const { sandboxParent } = await import('../../chaos/sandbox.js');
+  const done = (await reclaimForRun(sandboxParent())).filter((r) => r.action === 'removed');
+  for (const r of done) progress.info(`hunt release-gate: reclaimed ${r.dir} (${r.reason}; ended ${r.killed.length} process(es))`);
+  return done.map((r) => ({ dir: r.dir, reason: r.reason, killed: r.killed }));
 }
 
 /** The status command as an operator would type it (with the home/port variables the target reads). */
@@ -156,10 +168,12 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
         progress.info(`hunt release-gate: ${gate.opts.outDir} already finished; nothing to resume`);
         return printResult(gate, await readReport(gate.opts.outDir), ctx.json, true);
       }
+      const reclaimed = await reclaimLeftovers(progress);
+      gate.invocations.push(...r.state.invocations, { kind: 'resume', at: new Date().toISOString(), pid: process.pid, reclaimed });
       progress.info(
         `hunt release-gate: resuming ${gate.opts.runId} (${r.plan.completed.length} step(s) done, re-running ${r.plan.rerun.map((x) => x.step).join(', ') || 'none'}${r.plan.accepted.length ? `, accepted ${r.plan.accepted.join(', ')}` : ''})`,
       );
-      await gate.journal.append({ t: 'resume', at: new Date().toISOString(), pid: process.pid });
+      await gate.journal.append({ t: 'resume', at: new Date().toISOString(), pid: process.pid, reclaimed });
     } else {
       const req = gateRequest(opts, ctx.cwd, utcStamp(Date.now()));
       await prepareOutDir('--out-dir', req.outDir);
@@ -171,7 +185,9 @@ export async function run(opts: ReleaseGateOptions, ctx: RunContext): Promise<nu
       lock = await lockDir(req.outDir, 'release-gate');
       const s = await newSession(req, await bindGate(req, opts, ctx), ctx.cwd, progress);
       gate = s.gate;
-      await gate.journal.append(s.header);
+      const reclaimed = await reclaimLeftovers(progress);
+      gate.invocations.push({ kind: 'run', at: s.header.at, pid: process.pid, reclaimed });
+      await gate.journal.append({ ...s.header, reclaimed });
       progress.info(`hunt release-gate: release ${gate.opts.release}, run ${gate.opts.runId}, lane ${gate.opts.lane}, out-dir ${gate.opts.outDir}`);
     }
     await execute(gate, previous);

@@ -75,6 +75,7 @@ export function reportStep(deps: string[], all: () => { steps: StepDef[]; stepCh
         internalErrors: internalErrors(gate, checks),
         target: { name: bound.target.name, port: bound.target.port, home: bound.target.home },
         windowMinutes: bound.windowMinutes,
+        invocations: gate.invocations,
       });
       // The host the checks ran on: JUnit's hostname, and a lane's identity when lanes of several machines are merged.
       input.metadata = { ...(input.metadata ?? {}), hostname: os.hostname() };

@@ -1,0 +1,41 @@
+/**
+ * Per-scenario settings, pure: the environment a scenario adds (its `env`, and the lane's upstream only
+ * where the scenario uses one), and its start-up timeout: how long a start may take before the target can
+ * be judged. Scenario deadlines count from that moment, not from the spawn.
+ */
+import type { BoundTarget } from '../config/bind.js';
+import type { ChaosConfig, ScenarioName } from '../config/schema.js';
+
+const KEYS = {
+  'port-collision': 'portCollision',
+  'already-running': 'alreadyRunning',
+  'signal-restart': 'signalRestart',
+  'missing-env': 'missingEnv',
+  'transient-network': 'transientNetwork',
+  'crash-recovery': 'crashRecovery',
+  'graceful-shutdown': 'gracefulShutdown',
+  'bad-config': 'badConfig',
+} as const satisfies Record<ScenarioName, keyof ChaosConfig>;
+
+/** Scenarios that exercise the upstream (the only ones that get chaos.upstreamEnv unless the profile says otherwise). */
+const USES_UPSTREAM: ReadonlySet<ScenarioName> = new Set(['transient-network']);
+
+export interface ScenarioSettings {
+  /** The profile key of the scenario (chaos.<key>), for messages. */
+  key: string;
+  env: Record<string, string>;
+  /** Whether chaos.upstreamEnv is set for this scenario's starts. */
+  upstream: boolean;
+}
+
+/** Pure: a scenario's settings from the profile. */
+export function scenarioSettings(name: ScenarioName, cfg: ChaosConfig): ScenarioSettings {
+  const key = KEYS[name];
+  const s = cfg[key] as { env?: Record<string, string>; upstream?: boolean };
+  return { key, env: { ...(s.env ?? {}) }, upstream: s.upstream ?? USES_UPSTREAM.has(name) };
+}
+
+/** Pure: the start-up timeout of the run (chaos.startupTimeoutMs, else target.readyTimeoutMs). */
+export function startupTimeoutMs(cfg: ChaosConfig, target: Pick<BoundTarget, 'readyTimeoutMs'>): number {
+  return cfg.startupTimeoutMs ?? target.readyTimeoutMs;
+}

@@ -1,0 +1,47 @@
+/**
+ * Open files of a set of processes (Linux: /proc/<pid>/fd and fdinfo), for attributing a change outside
+ * a sandbox to the lane that made it when no kernel isolation is in force: a daemon's log, lock or pid file
+ * held open for writing by a process of the lane is the lane's. Elsewhere it returns nothing (the audit
+ * then attributes by name and content only, and says so).
+ */
+import { promises as fsp } from 'node:fs';
+
+export interface OpenFile {
+  pid: number;
+  path: string;
+  /** Opened for writing (O_WRONLY or O_RDWR). */
+  write: boolean;
+}
+
+/** Pure: whether an fdinfo text's flags (octal) open the file for writing. */
+export function fdinfoWrites(text: string): boolean {
+  const m = /^flags:\s*([0-7]+)/m.exec(text);
+  return m ? (parseInt(m[1], 8) & 0o3) !== 0 : false;
+}
+
+/** The regular files (absolute paths) `pids` hold open right now; never throws. */
+export async function openFiles(pids: number[]): Promise<OpenFile[]> {
+  if (process.platform !== 'linux') return [];
+  const out: OpenFile[] = [];
+  await Promise.all(
+    pids.map(async (pid) => {
+      let fds: string[];
+      try {
+        fds = await fsp.readdir(`/proc/${pid}/fd`);
+      } catch {
+        return;
+      }
+      for (const fd of fds) {
+        try {
+          const link = await fsp.readlink(`/proc/${pid}/fd/${fd}`);
+          if (!link.startsWith('/')) continue; // sockets, pipes, anon inodes
+          const info = await fsp.readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+          out.push({ pid, path: link.replace(/ \(deleted\)$/, ''), write: fdinfoWrites(info) });
+        } catch {
+          /* closed meanwhile */
+        }
+      }
+    }),
+  );
+  return out;
+}
