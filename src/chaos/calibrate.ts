@@ -7,6 +7,8 @@ import { errorMessage } from '../errors.js';
 import type { PortReservation } from '../runtime/ports.js';
 import { openEnclosure } from './enclosure.js';
 import { Lane } from './lane.js';
+import { prepareLane } from './lane-prepare.js';
+import { Recorder } from './types.js';
 import type { RunShared } from './runner.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
 import type { StartupEstimate } from './startup.js';
@@ -20,6 +22,8 @@ export async function calibrateStartup(s: RunShared, port: PortReservation): Pro
     const enclosure = await openEnclosure({ sandbox, containment: s.containment, bound: s.bound, cwd: s.cwd, parent: s.sandboxParent });
     lane = new Lane(sandbox, s.bound, { enclosure, upstreamUrl: s.upstreamUrl, settings: { key: 'startup', env: {}, upstream: true }, startup: s.startup });
     await lane.renderFiles();
+    const rec = new Recorder();
+    if (!(await prepareLane(lane, s.bound, rec))) return { ms: null, from: `the calibration lane could not be prepared: ${rec.findings[0]?.detail ?? 'unknown'}` };
     await port.handoff();
     const t = lane.start('calibration');
     const r = await lane.waitReady(t, s.startup.timeoutMs);

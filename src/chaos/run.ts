@@ -5,6 +5,7 @@
  * enclosure and port); writes report-input.json (lane staging-chaos) and returns checks and classifications.
  * Called by `hunt staging-chaos` and by the release gate's T3 phase.
  */
+import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { canAnimate } from '../runtime/terminal.js';
@@ -52,9 +53,15 @@ export interface RunChaosResult {
   classification: Classification[];
 }
 
-function needsUpstream(bound: RunBinding): boolean {
+/** Whether the lane needs its upstream stub: an upstream env var, or {upstreamUrl} in the start command, env or a sandbox template. */
+async function needsUpstream(bound: RunBinding): Promise<boolean> {
   const t = bound.templates.target;
-  return Boolean(bound.chaos.upstreamEnv) || JSON.stringify([t.startCommand, t.env]).includes('{upstreamUrl}');
+  if (bound.chaos.upstreamEnv || JSON.stringify([t.startCommand, t.env]).includes('{upstreamUrl}')) return true;
+  for (const f of bound.chaos.sandbox.files) {
+    const text = await fsp.readFile(path.resolve(bound.profile.configDir, f.from), 'utf8').catch(() => '');
+    if (text.includes('{upstreamUrl}')) return true; // a reverse proxy's config template (nginx proxy_pass)
+  }
+  return false;
 }
 
 /** Reserves the scenario ports (and one for a calibration start): held until each lane hands its port to its target. */
@@ -100,7 +107,7 @@ export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promis
   let stub: UpstreamStub | null = null;
   let unregisterStub = () => {};
   // the stub listens before any lane port is reserved (and on an ephemeral port, a range lanes never use)
-  if (needsUpstream(bound)) {
+  if (await needsUpstream(bound)) {
     stub = await startUpstreamStub();
     unregisterStub = onTeardown(() => stub?.close());
   }

@@ -48,6 +48,8 @@ beforeAll(async () => {
   s = await createDaemonSuite('nginx');
   await fsp.mkdir(path.join(s.home, 'logs'), { recursive: true });
   await fsp.mkdir(path.join(s.home, 'temp'), { recursive: true });
+  await fsp.mkdir(path.join(s.home, 'conf.d'), { recursive: true });
+  await fsp.writeFile(path.join(s.home, 'conf.d', 'tuning.conf'), 'server_tokens off;\nkeepalive_timeout 30;\n'); // target.configFile
   backendPort = await freePort();
   backendPid = await startTagged(s, [process.execPath, path.join(repoRoot, 'test', 'fixtures', 'daemons', 'backend.mjs'), String(backendPort)], backendPort);
   // a free port can be taken by another suite before nginx binds it: pick another one then
@@ -102,7 +104,7 @@ describe.skipIf(!available)('examples/nginx on a real nginx', () => {
     }
   });
 
-  it('a good release passes the whole gate, chaos matrix included (reload by command, SIGQUIT stop, group crash)', async () => {
+  it('a good release passes the whole gate, chaos matrix included (templates, reload by command, SIGQUIT stop, group crash, bad config)', async () => {
     const dir = out();
     const res = await runHunt(s, ['release-gate', '--config', s.profile, '--release', 'good', '--out-dir', dir, '--observe-seconds', '3'], {
       timeoutMs: 300_000,
@@ -114,6 +116,7 @@ describe.skipIf(!available)('examples/nginx on a real nginx', () => {
     const chaos = r.checks.filter((c) => c.id.startsWith('chaos_'));
     expect(chaos.map((c) => `${c.id}:${c.status}`).sort()).toEqual([
       'chaos_already_running:pass',
+      'chaos_bad_config:pass',
       'chaos_crash_recovery:pass',
       'chaos_graceful_shutdown:pass',
       'chaos_missing_env:pass',
