@@ -23,7 +23,8 @@ export async function calibrateStartup(s: RunShared, port: PortReservation): Pro
     lane = new Lane(sandbox, s.bound, { enclosure, upstreamUrl: s.upstreamUrl, settings: { key: 'startup', env: {}, upstream: true }, startup: s.startup });
     await lane.renderFiles();
     const rec = new Recorder();
-    if (!(await prepareLane(lane, s.bound, rec))) return { ms: null, from: `the calibration lane could not be prepared: ${rec.findings[0]?.detail ?? 'unknown'}` };
+    if (!(await prepareLane(lane, s.bound, rec)))
+      return { ms: null, from: `the calibration lane could not be prepared: ${rec.findings[0]?.detail ?? 'unknown'}` };
     await port.handoff();
     const t = lane.start('calibration');
     const r = await lane.waitReady(t, s.startup.timeoutMs);
