@@ -37,12 +37,14 @@ async function fromProc(needle: string, exact: boolean): Promise<EnvMatch[]> {
   return out;
 }
 
-async function fromPs(needle: string): Promise<EnvMatch[]> {
+async function fromPs(needle: string, exact: boolean): Promise<EnvMatch[]> {
+  // ps joins the environment with spaces: an exact entry is the needle between spaces (or the line's end).
+  const holds = (text: string) => (exact ? ` ${text} `.includes(` ${needle} `) : text.includes(needle));
   const res = await captureTool('ps', ['eww', '-ax', '-o', 'pid=,stat=,command=']);
   const out: EnvMatch[] = [];
   for (const line of res.stdout.split('\n')) {
     const m = /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(line);
-    if (!m || Number(m[1]) === process.pid || m[2].startsWith('Z') || !m[3].includes(needle)) continue;
+    if (!m || Number(m[1]) === process.pid || m[2].startsWith('Z') || !holds(m[3])) continue;
     out.push({ pid: Number(m[1]), command: m[3].slice(0, 200) });
   }
   return out;
@@ -61,28 +63,29 @@ export async function processesWithEnv(needle: string, o: { exact?: boolean } = 
       /* no /proc: fall back to ps */
     }
   }
-  found ??= await fromPs(needle);
+  found ??= await fromPs(needle, o.exact ?? false);
   return found.sort((a, b) => a.pid - b.pid);
 }
 
 /**
- * SIGTERM, wait up to graceMs, SIGKILL every process whose environment holds `needle`; returns the pids still
+ * SIGTERM, wait up to graceMs, SIGKILL every process whose environment holds `needle` as one whole NAME=value
+ * entry (never a substring: /a/out must not match /a/out-2 or a PWD inside it); returns the pids still
  * alive afterwards. Only for a marker that is itself proof (the gate's out-dir marker as a whole entry):
  * chaos lanes end their processes by cgroup or registry instead.
  */
 export async function killByEnv(needle: string, graceMs = 1000): Promise<{ signalled: number[]; survivors: number[] }> {
-  const first = await processesWithEnv(needle);
+  const first = await processesWithEnv(needle, { exact: true });
   for (const p of first) sendSignal(p.pid, 'SIGTERM');
   let left = first;
   const deadline = Date.now() + graceMs;
   while (left.length && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
-    left = await processesWithEnv(needle);
+    left = await processesWithEnv(needle, { exact: true });
   }
   for (let round = 0; left.length && round < 10; round++) {
     for (const p of left) sendSignal(p.pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 50));
-    left = await processesWithEnv(needle);
+    left = await processesWithEnv(needle, { exact: true });
   }
   return { signalled: first.map((p) => p.pid), survivors: left.map((p) => p.pid) };
 }
