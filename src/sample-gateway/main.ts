@@ -1,5 +1,5 @@
 /**
- * hunt-sample-gateway: the bundled demo daemon (see CONTRACT.md). Plain Node only and few imports,
+ * hunt-sample-gateway: the bundled demo daemon (see docs/sample-gateway-contract.md). Plain Node only and few imports,
  * because the chaos matrix starts it dozens of times and startup time adds up.
  */
 import { parseArgs } from 'node:util';

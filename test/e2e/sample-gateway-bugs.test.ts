@@ -1,5 +1,5 @@
 /**
- * The sample gateway's bug switches: each one must make it misbehave exactly as CONTRACT.md says, or the chaos
+ * The sample gateway's bug switches: each one must make it misbehave exactly as docs/sample-gateway-contract.md says, or the chaos
  * checks that rely on them could never be shown to fail. Every process started here is killed in afterEach.
  */
 import { existsSync } from 'node:fs';
