@@ -3,16 +3,13 @@
  * verdict into metadata.gate, normalize, Markdown, JUnit) without touching the file system except to read the
  * templates. Invalid input throws with every violation listed.
  */
-import { applyAllowlist, type AllowlistFile } from '../core/allowlist.js';
-import { normalizeReport } from '../core/normalize.js';
+import type { AllowlistFile } from '../core/allowlist.js';
 import type { GateVerdict, HuntReportV1, Severity } from '../core/report-types.js';
-import { computeVerdict, verdictExitCode } from '../core/verdict.js';
+import { verdictExitCode } from '../core/verdict.js';
 import { InputError } from '../errors.js';
 import { allowlistViolations } from '../report/allowlist-file.js';
-import { renderJunit } from '../report/junit.js';
-import { loadTemplates, MAIN_TEMPLATE, renderMarkdown } from '../report/markdown.js';
+import { renderCore } from '../report/render-core.js';
 import { validateReport } from '../report/validate.js';
-import { buildView } from '../report/view-model.js';
 
 export interface RenderOptions {
   /** A parsed known-issues.json; validated first. */
@@ -37,11 +34,6 @@ export interface RenderedReport {
   junit: string;
 }
 
-function priorSeverity(report: HuntReportV1): Severity | undefined {
-  const s = (report.metadata?.gate as { blockingSeverity?: unknown } | undefined)?.blockingSeverity;
-  return s === 'p0' || s === 'p1' || s === 'p2' ? s : undefined;
-}
-
 /** Renders a HuntReportV1 (parsed JSON) with its verdict; throws InputError when the report or allowlist is invalid. */
 export async function renderReport(input: unknown, opts: RenderOptions = {}): Promise<RenderedReport> {
   const checked = validateReport(input);
@@ -50,17 +42,7 @@ export async function renderReport(input: unknown, opts: RenderOptions = {}): Pr
     const errors = allowlistViolations(opts.allowlist);
     if (errors.length) throw new InputError('not a valid known-issues allowlist', { details: errors });
   }
-  let report = opts.allowlist ? applyAllowlist(checked.report, opts.allowlist, opts.nowMs ?? Date.now()).report : structuredClone(checked.report);
-  // Internal errors recorded by the run that produced the report keep failing it (computeVerdict reads them).
-  const verdict = computeVerdict(report, { blockingSeverity: opts.blockingSeverity ?? priorSeverity(report) ?? 'p0' });
-  report.metadata = { ...(report.metadata ?? {}), gate: verdict };
-  report = normalizeReport(report);
-  const templates = await loadTemplates(opts.templateDir);
-  return {
-    report,
-    verdict,
-    exitCode: verdictExitCode(verdict, opts.failOn ?? 'fail'),
-    markdown: renderMarkdown(buildView(report, verdict), templates, MAIN_TEMPLATE),
-    junit: renderJunit(report, verdict),
-  };
+  // The same pure step as `hunt render-report` (report/render-core.ts): same caps, same bytes.
+  const { report, verdict, markdown, junit } = await renderCore(checked.report, opts);
+  return { report, verdict, exitCode: verdictExitCode(verdict, opts.failOn ?? 'fail'), markdown, junit };
 }

@@ -8,17 +8,15 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { appendLineDurable, SetWriteError, writeFileSet, type SetMember } from '../runtime/fs.js';
-import { applyAllowlist, type AllowlistFile } from '../core/allowlist.js';
-import { normalizeReport, serializeReport } from '../core/normalize.js';
+import type { AllowlistFile } from '../core/allowlist.js';
+import { serializeReport } from '../core/normalize.js';
 import type { GateVerdict, HuntReportV1, Severity } from '../core/report-types.js';
-import { computeVerdict, recordedInternalErrors, verdictExitCode } from '../core/verdict.js';
-import { capMarkdown, MARKDOWN_MAX_BYTES } from './cap.js';
-import { COMPACT_TEMPLATE, loadTemplates, MAIN_TEMPLATE, renderMarkdown } from './markdown.js';
+import { verdictExitCode } from '../core/verdict.js';
+import { capMarkdown } from './cap.js';
 import { githubAnnotations } from './annotations.js';
 import { fitComment } from './comment.js';
-import { renderJunit } from './junit.js';
+import { renderCore } from './render-core.js';
 import { validateReport } from './validate.js';
-import { buildView } from './view-model.js';
 
 export interface RenderPipelineOptions {
   jsonOut: string;
@@ -59,11 +57,6 @@ export interface RenderPipelineResult {
 
 /** GitHub caps a step summary at 1 MiB; above this the compact summary is appended instead. */
 export const STEP_SUMMARY_MAX_BYTES = 900 * 1024;
-
-function priorBlockingSeverity(report: HuntReportV1): Severity | undefined {
-  const s = (report.metadata?.gate as { blockingSeverity?: unknown } | undefined)?.blockingSeverity;
-  return s === 'p0' || s === 'p1' || s === 'p2' ? s : undefined;
-}
 
 /** The real path of `p` when it exists (so a symlink or `a/../b` naming an input is caught), else its absolute path. */
 function identity(p: string): string {
@@ -128,34 +121,19 @@ export async function renderPipeline(input: HuntReportV1, opts: RenderPipelineOp
     // A producer inside hunt built an invalid report: a bug, so exit 1 (never a pass), not a user error.
     throw new Error(`the report to render is not a valid HuntReportV1: ${checked.errors.slice(0, 5).join('; ')}`);
   }
-  const blockingSeverity = opts.blockingSeverity ?? priorBlockingSeverity(input) ?? 'p0';
-  let report = opts.allowlist ? applyAllowlist(input, opts.allowlist, opts.nowMs ?? Date.now()).report : structuredClone(input);
-  const internalErrors = [...new Set([...recordedInternalErrors(report), ...(opts.internalErrors ?? [])])];
-  if (internalErrors.length) report.metadata = { ...(report.metadata ?? {}), internalErrors };
-  const verdict = computeVerdict(report, { blockingSeverity });
-  report.metadata = { ...(report.metadata ?? {}), gate: verdict };
-  report = normalizeReport(report);
-  const out = validateReport(report);
-  if (!out.ok) throw new Error(`render produced an invalid HuntReportV1: ${out.errors.slice(0, 5).join('; ')}`);
-
-  const templates = await loadTemplates(opts.templateDir);
-  const view = buildView(report, verdict);
-  const body = renderMarkdown(view, templates, MAIN_TEMPLATE);
-  const markdown = capMarkdown(opts.appendix ? `${body.trimEnd()}\n\n${opts.appendix(report, verdict).trimEnd()}\n` : body, MARKDOWN_MAX_BYTES);
-  const junit = opts.junitOut !== undefined ? renderJunit(report, verdict) : undefined;
+  const { report, verdict, markdown, junit, compact } = await renderCore(input, opts);
   let stepMarkdown: string | undefined;
   if (opts.stepSummary) {
-    stepMarkdown =
-      Buffer.byteLength(markdown) <= STEP_SUMMARY_MAX_BYTES ? markdown : capMarkdown(renderMarkdown(view, templates, COMPACT_TEMPLATE), STEP_SUMMARY_MAX_BYTES);
+    stepMarkdown = Buffer.byteLength(markdown) <= STEP_SUMMARY_MAX_BYTES ? markdown : capMarkdown(compact(), STEP_SUMMARY_MAX_BYTES);
   }
 
   const members: SetMember[] = [
     { label: '--json-out', file: opts.jsonOut, data: serializeReport(report) },
     { label: '--md-out', file: opts.mdOut, data: markdown },
   ];
-  if (opts.junitOut !== undefined && junit !== undefined) members.push({ label: '--junit-out', file: opts.junitOut, data: junit });
+  if (opts.junitOut !== undefined) members.push({ label: '--junit-out', file: opts.junitOut, data: junit });
   if (opts.commentOut !== undefined) {
-    members.push({ label: '--comment-out', file: opts.commentOut, data: fitComment(markdown, () => renderMarkdown(view, templates, COMPACT_TEMPLATE)) });
+    members.push({ label: '--comment-out', file: opts.commentOut, data: fitComment(markdown, compact) });
   }
   if (opts.statusOut !== undefined) members.push({ label: 'status', file: opts.statusOut, data: `${verdict.status}\n` });
   await writeOutputs(members);

@@ -11,6 +11,7 @@ import { renderPipeline, STEP_SUMMARY_MAX_BYTES } from '../../src/report/pipelin
 import { MARKDOWN_MAX_BYTES } from '../../src/report/cap.js';
 import type { HuntReportV1 } from '../../src/core/report-types.js';
 import { baseReport } from './corpus.helpers.js';
+import { renderReport } from '../../src/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -39,6 +40,15 @@ describe('Markdown from hostile content', () => {
     // An open fence or <details> at the cut is closed.
     expect((md.match(/<details>/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
     expect(statSync(path.join(dir, 'r.json')).size).toBeGreaterThan(40 * 1024 * 1024); // the JSON keeps everything
+  });
+
+  it('the programmatic renderReport applies the same cap as render-report (one render step)', async () => {
+    const many = Array.from({ length: 1500 }, (_, i) => failingCheck(`c${i}`, { title: `${i}${'x'.repeat(2000)}`, evidence: ['e'.repeat(3000)] }));
+    const report = baseReport((r) => r.checks.push(...many));
+    const api = await renderReport(report);
+    const { md } = await render(report);
+    expect(Buffer.byteLength(api.markdown)).toBeLessThanOrEqual(MARKDOWN_MAX_BYTES);
+    expect(api.markdown).toBe(md);
   });
 
   it('mentions and issue references are defused everywhere, <summary> text is escaped', async () => {
