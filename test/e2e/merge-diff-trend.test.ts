@@ -71,6 +71,14 @@ describe('hunt merge', () => {
     expect(twice.stderr).toContain('the same run is given twice');
   });
 
+  it('an out-dir holding a lane report is refused before that report is overwritten', async () => {
+    const before = readFileSync(prod, 'utf8');
+    const res = await hunt(['merge', prod, chaos, '--out-dir', 'lanes/prod']);
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr).toContain('--json-out names the file a lane report reads');
+    expect(readFileSync(prod, 'utf8')).toBe(before);
+  });
+
   it('every missing piece is named at once', async () => {
     const res = await hunt(['merge']);
     expect(res.code).toBe(2);

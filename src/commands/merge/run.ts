@@ -44,6 +44,11 @@ export async function run(opts: MergeOptions, ctx: RunContext): Promise<number> 
     blockingSeverity: opts.blockingSeverity ?? merged.blockingSeverity,
     failOn: opts.failOn,
     stepSummary: ctx.env.GITHUB_STEP_SUMMARY || undefined,
+    // `--out-dir` beside a lane's own report (a/hunt-report.json) must not overwrite that lane's input.
+    inputs: [
+      ...files.map((f): [string, string] => ['a lane report', f]),
+      ['--allowlist', opts.allowlist === undefined ? undefined : path.resolve(ctx.cwd, opts.allowlist)],
+    ],
   });
   printWarnings(result.warnings);
   const { verdict, paths } = result;
