@@ -27,6 +27,9 @@ const skip = missing.length
   : c.level !== 'namespaces' || !c.cgroup
     ? `needs root, mount namespaces and cgroup v2 (${c.why}; ${c.cgroupWhy})`
     : '';
+// In CI (.ci/run sets HUNT_REAL_DAEMONS=required, runs as root) a skip would hide the containment proof: fail instead.
+if (skip && process.env.HUNT_REAL_DAEMONS === 'required')
+  throw new Error(`chaos-real-daemons: ${skip}; HUNT_REAL_DAEMONS=required, so this is a failure, not a skip`);
 if (skip) console.warn(`chaos-real-daemons: skipped: ${skip}`);
 
 let s: Suite;
