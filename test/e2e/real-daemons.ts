@@ -172,8 +172,9 @@ export async function leftovers(s: DaemonSuite): Promise<{ processes: string[]; 
   return { processes, ports, sandboxes: await entries(path.join(s.tmp, 'hunt-chaos')) };
 }
 
-/** Last resort after the assertion: kill what is tagged, remove the suite dir. */
+/** Last resort after the assertion: kill what is tagged, remove the suite dir (kept, with its reports, when HUNT_TEST_KEEP=1). */
 export async function disposeSuite(s: DaemonSuite): Promise<void> {
   await killTagged(s.tag);
-  await fsp.rm(s.dir, { recursive: true, force: true });
+  if (process.env.HUNT_TEST_KEEP === '1') process.stderr.write(`HUNT_TEST_KEEP=1: kept ${s.dir}\n`);
+  else await fsp.rm(s.dir, { recursive: true, force: true });
 }
