@@ -106,6 +106,20 @@ describe('custom scenarios against the sample gateway', () => {
     expect(res.code).toBe(1);
   });
 
+  it('refuses before anything starts (exit 2): a built-in name, a signal this platform lacks, a command naming production', async () => {
+    const args = (profile: string, out: string) => ['staging-chaos', '--config', profile, '--release', 'r1', '--out-dir', path.join(s.dir, out)];
+    const named = await writeProfile(s, 'custom-named', { chaos: { custom: [{ ...USR1_IN_PLACE, name: 'signal-restart' }] } });
+    const a = await runHunt(s, args(named, 'out-named'));
+    expect([a.code, a.stderr]).toEqual([2, expect.stringMatching(/\/chaos\/custom\/0\/name: "signal-restart" is a built-in scenario/)]);
+    const sig = await writeProfile(s, 'custom-sig', { chaos: { custom: [{ ...USR1_IN_PLACE, action: { signal: 'SIGNOPE' } }] } });
+    const b = await runHunt(s, args(sig, 'out-sig'));
+    expect([b.code, b.stderr]).toEqual([2, expect.stringMatching(/chaos\.custom\[0\]\.action\.signal: SIGNOPE is not a signal/)]);
+    const prod = path.join(s.home, '.hunt-sample-gateway', 'config.json');
+    const cmd = await writeProfile(s, 'custom-cmd', { chaos: { custom: [{ ...USR1_IN_PLACE, action: { command: `touch ${prod}` } }] } });
+    const c = await runHunt(s, args(cmd, 'out-cmd'));
+    expect([c.code, c.stderr]).toEqual([2, expect.stringMatching(/chaos\.custom\[0\]\.action\.command: names .*\.hunt-sample-gateway/)]);
+  });
+
   it('an unknown custom:<name> in --scenarios is a usage error naming the valid ones', async () => {
     const profile = await writeProfile(s, 'custom-unknown', { chaos: { custom: [USR1_IN_PLACE] } });
     const res = await runHunt(s, [
