@@ -172,7 +172,7 @@ async function runCustom(c: CustomScenarioConfig, lane: Lane, rec: Recorder): Pr
     rec.metadata.action = c.action.signal
       ? { signal: c.action.signal }
       : c.action.command
-        ? { command: commandText(c.action.command) }
+        ? { command: lane.redact(commandText(c.action.command)) } // metadata is not redacted on the way out: a command may carry a secret
         : { fault: c.action.fault, durationMs: c.action.durationMs };
     rec.metadata.expectations = results;
     for (const r of results) {
