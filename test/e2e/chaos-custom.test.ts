@@ -51,7 +51,7 @@ const expectations = (c: Check) => (c.metadata?.expectations as Array<{ name: st
 describe('custom scenarios against the sample gateway', () => {
   it('SIGUSR1 in place and an upstream timeout toxic pass in one run, reported like the built-ins', async () => {
     const { res, report, dir, check } = await run('custom-pass', {
-      scenarios: 'custom:usr1-in-place,custom:upstream-timeout',
+      scenarios: 'custom:usr1-in-place,custom:upstream-timeout,custom:stop-command',
       custom: [
         USR1_IN_PLACE,
         {
@@ -60,9 +60,15 @@ describe('custom scenarios against the sample gateway', () => {
           expect: { samePid: true, healthyWithinMs: 15_000 },
           settleMs: 300,
         },
+        // a lane command (placeholders expanded for the lane): the gateway's own stop ends it with status 0
+        { name: 'stop-command', action: { command: ['{node}', '{packageDir}/bin/hunt-sample-gateway.js', 'stop'] }, expect: { exitsWithOneOf: [0] } },
       ],
     });
-    expect(report.checks.map((c) => c.id)).toEqual(['chaos_custom_usr1_in_place', 'chaos_custom_upstream_timeout']);
+    expect(report.checks.map((c) => c.id)).toEqual(['chaos_custom_usr1_in_place', 'chaos_custom_upstream_timeout', 'chaos_custom_stop_command']);
+    const stop = check('chaos_custom_stop_command');
+    expect(stop.status, why(stop)).toBe('pass');
+    expect(stop.evidence).toContainEqual(expect.stringMatching(/^action: `.*hunt-sample-gateway\.js stop` exit 0/));
+    expect(stop.evidence).toContainEqual(expect.stringMatching(/^PASS expect\.exitsWithOneOf: exit code 0/));
     const usr1 = check('chaos_custom_usr1_in_place');
     expect(usr1.status, why(usr1)).toBe('pass');
     expect(usr1.title).toBe('chaos: custom usr1-in-place (SIGUSR1 reloads in place)');
