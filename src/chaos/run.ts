@@ -28,6 +28,7 @@ import { StartupClock } from './startup.js';
 import { EnvironmentError, HuntError, errorMessage } from '../errors.js';
 import { scenarioDef, scenarioNames } from './scenarios/index.js';
 import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
+import { scenarioSlug } from './types.js';
 
 export interface RunChaosOptions {
   release: string;
@@ -133,7 +134,8 @@ export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promis
     startup: new StartupClock(startupTimeoutMs(bound.chaos, bound.target), () => calibrateStartup(shared, reservations[names.length])),
     ignore: [parent, outDir, ...(opts.auditIgnore ?? []).map((p) => path.resolve(p))],
     lanes: new Map(),
-    reproCommand: (n) => `hunt staging-chaos ${configArg} --scenarios ${n} --concurrency 1 --release ${opts.release} --run-id repro-${n} --out-dir <dir>`,
+    reproCommand: (n) =>
+      `hunt staging-chaos ${configArg} --scenarios ${n} --concurrency 1 --release ${opts.release} --run-id repro-${scenarioSlug(n)} --out-dir <dir>`,
     nowMs: now,
   };
 

@@ -175,7 +175,7 @@ describe('outcome of a custom scenario', () => {
     return classify(def, buildCheck(base), findings, cfg, 'c');
   };
   it("takes the entry's severity for an unmet expectation, keeps p0 for what hunt always rates p0", () => {
-    expect(classOf([{ kind: 'behaviour', level: 'fail', detail: 'expect.samePid: x' }])?.severity).toBe('p2');
+    expect(classOf([{ kind: 'behaviour', level: 'warn', detail: 'expect.samePid: x' }])?.severity).toBe('p2');
     expect(classOf([{ kind: 'orphan', level: 'fail', detail: 'left a child' }])?.severity).toBe('p0');
     expect(classOf([])).toBeNull();
     expect(classOf([{ kind: 'behaviour', level: 'fail', detail: 'x' }])?.id).toBe('chaos_custom_usr1_reload');

@@ -3,7 +3,7 @@
  * scenario's; then the action (a signal to the serving process, a command run inside the lane, or a fault on the
  * lane's upstream fault proxy for durationMs), then the declared expectations are judged (custom-expect.ts). The
  * classification takes the entry's severity, except that findings hunt always rates p0 (a sandbox escape, a leak,
- * an orphan) stay p0.
+ * an orphan) stay p0; with severity p2 an unmet expectation warns instead of failing the check.
  */
 import type { CustomScenarioConfig, FaultConfig } from '../../config/custom-schema.js';
 import { commandText } from '../../runtime/exec.js';
@@ -177,7 +177,8 @@ async function runCustom(c: CustomScenarioConfig, lane: Lane, rec: Recorder): Pr
     rec.metadata.expectations = results;
     for (const r of results) {
       rec.add(`${r.status.toUpperCase()} expect.${r.name}: ${r.detail}`);
-      if (r.status === 'fail') rec.fail('behaviour', `expect.${r.name}: ${r.detail}`);
+      // severity p2 is "worth knowing, never blocking": the check warns, as a built-in that only warns is p2
+      if (r.status === 'fail') (c.severity === 'p2' ? rec.warn : rec.fail).call(rec, 'behaviour', `expect.${r.name}: ${r.detail}`);
     }
     if (!rec.findings.length)
       rec.note(`${results.length} expectation${results.length > 1 ? 's' : ''} met after ${what}: ${results.map((r) => r.name).join(', ')}`);
@@ -195,8 +196,8 @@ export function customScenario(c: CustomScenarioConfig): ScenarioDef {
     suggestedFix: `the target did not do what chaos.custom "${c.name}" expects (the FAIL expect.* lines of the evidence say which): fix the target, or the expectation if the profile is wrong`,
     severity: (ranked) => {
       const worst = ranked[0];
-      if (!worst || worst.level === 'warn' || P0_KINDS.has(worst.kind)) return null;
-      return c.severity;
+      if (!worst || P0_KINDS.has(worst.kind)) return null;
+      return worst.level === 'warn' && c.severity !== 'p2' ? null : c.severity;
     },
     run: ({ lane, rec }) => runCustom(c, lane, rec),
   };
