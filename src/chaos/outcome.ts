@@ -101,7 +101,7 @@ export function classify(
   return {
     id: check.id,
     category: categoryOf(ranked),
-    severity: severityOf(ranked),
+    severity: def.severity?.(ranked) ?? severityOf(ranked),
     status: 'new',
     summary: `${def.title}: ${ranked[0]?.detail ?? check.summary}`,
     reproSteps: [

@@ -32,3 +32,25 @@ export function lastChars(text: string, max: number): string {
   const t = text.replace(/\s+$/, '');
   return t.length > max ? `...${t.slice(t.length - max)}` : t;
 }
+
+/** The size of a file in bytes (0 when it is missing or a symlink). */
+export async function fileSize(file: string): Promise<number> {
+  try {
+    const st = await fsp.lstat(file);
+    return st.isFile() ? st.size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The text appended to a file since `offset` (its last `max` bytes at most); the whole file when it shrank below
+ * the offset (rotated or truncated since). '' when missing, unreadable or a symlink.
+ */
+export async function readSince(file: string, offset: number, max = TAIL_BYTES * 4): Promise<string> {
+  const tail = await readTailBytes(file, max);
+  if (!tail) return '';
+  const end = tail.start + tail.data.length;
+  if (end < offset) return tail.data.toString('utf8');
+  return tail.data.subarray(Math.max(0, offset - tail.start)).toString('utf8');
+}

@@ -14,7 +14,7 @@ import { ConfigError } from '../errors.js';
 import { isInside } from './sandbox.js';
 import { protectedPaths, type ProtectedPath } from './protect.js';
 import { scenarioSettings } from './settings.js';
-import { allScenarios } from '../config/schema.js';
+import { scenarioNames } from './scenarios/index.js';
 import { promises as fsp } from 'node:fs';
 
 const BEFORE = /[\s"'=:,([{<>]/;
@@ -80,10 +80,13 @@ export async function scanLaneInputs(bound: RunBinding, parent: string): Promise
   };
   check('target.startCommand', commandText(lane.start('http://127.0.0.1:1/')));
   for (const [k, v] of Object.entries(t.env)) check(`target.env.${k}`, lane.env('http://127.0.0.1:1/')[k] ?? v);
-  for (const name of allScenarios) {
+  for (const name of scenarioNames(bound.chaos)) {
     const s = scenarioSettings(name, bound.chaos);
     for (const [k, v] of Object.entries(s.env)) check(`chaos.${s.key}.env.${k}`, v);
   }
+  bound.chaos.custom.forEach((c, i) => {
+    if (c.action.command) check(`chaos.custom[${i}].action.command`, commandText(lane.command(c.action.command)));
+  });
   if (problems.length) {
     throw new ConfigError(`${bound.profile.file}: a chaos lane would use production paths`, {
       details: problems,

@@ -4,24 +4,31 @@
  * must never aim at the production port.
  */
 import { ConfigError, UsageError } from '../errors.js';
-import { allScenarios, type HuntConfig, type ScenarioName } from '../config/schema.js';
+import { allScenarios, type HuntConfig } from '../config/schema.js';
 import { expand } from '../config/placeholders.js';
 import { isSignalName } from './scenarios/common.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-/** Pure: the scenario list from a filter; unknown names are a usage error that lists the valid ones. */
-export function selectScenarios(filter: readonly string[] | undefined, fromProfile: readonly ScenarioName[] | undefined): ScenarioName[] {
-  const wanted = filter ?? fromProfile ?? allScenarios;
-  const unknown = wanted.filter((n) => !(allScenarios as readonly string[]).includes(n));
+/**
+ * Pure: the scenario list from a filter; unknown names are a usage error that lists the valid ones. `available` is
+ * every scenario of the profile in canonical order (the built-ins, then custom:<name>); default: the built-ins.
+ */
+export function selectScenarios(
+  filter: readonly string[] | undefined,
+  fromProfile: readonly string[] | undefined,
+  available: readonly string[] = allScenarios,
+): string[] {
+  const wanted = filter ?? fromProfile ?? available;
+  const unknown = wanted.filter((n) => !available.includes(n));
   if (unknown.length) {
     throw new UsageError(`--scenarios: unknown scenario${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, {
-      hint: `valid scenarios: ${allScenarios.join(', ')}`,
+      hint: `valid scenarios: ${available.join(', ')}${unknown.some((n) => n.startsWith('custom:')) ? ' (custom:<name> names a chaos.custom entry of the profile)' : ''}`,
     });
   }
-  if (!wanted.length) throw new UsageError('--scenarios: no scenario selected', { hint: `valid scenarios: ${allScenarios.join(', ')}` });
+  if (!wanted.length) throw new UsageError('--scenarios: no scenario selected', { hint: `valid scenarios: ${available.join(', ')}` });
   // canonical order, no duplicates: the report is the same whatever order the filter used
-  return allScenarios.filter((n) => wanted.includes(n));
+  return available.filter((n) => wanted.includes(n));
 }
 
 /** Pure: validates concurrency (1..16). */
@@ -89,6 +96,10 @@ export function checkProfileForLane(config: Pick<HuntConfig, 'target' | 'chaos'>
     problems.push(`chaos.signalRestart.signal: ${config.chaos.signalRestart.signal} is not a signal on this platform`);
   if (config.chaos.gracefulShutdown.via === 'signal' && !isSignalName(config.chaos.gracefulShutdown.signal))
     problems.push(`chaos.gracefulShutdown.signal: ${config.chaos.gracefulShutdown.signal} is not a signal on this platform`);
+  config.chaos.custom.forEach((c, i) => {
+    if (c.action.signal !== undefined && !isSignalName(c.action.signal))
+      problems.push(`chaos.custom[${i}].action.signal: ${c.action.signal} is not a signal on this platform`);
+  });
   if (problems.length)
     throw new ConfigError(`${file}: the profile cannot run in a chaos lane`, {
       details: problems,

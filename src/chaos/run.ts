@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { canAnimate } from '../runtime/terminal.js';
 import type { RunBinding } from '../config/bind.js';
-import type { ScenarioName } from '../config/schema.js';
 import type { Check, Classification, HuntReportV1 } from '../core/report-types.js';
 import { commandText } from '../runtime/exec.js';
 import { ensureDir, writeJsonAtomic } from '../runtime/fs.js';
@@ -27,8 +26,9 @@ import { scanLaneInputs } from './path-scan.js';
 import { startupTimeoutMs } from './settings.js';
 import { StartupClock } from './startup.js';
 import { EnvironmentError, HuntError, errorMessage } from '../errors.js';
-import { scenarioDef } from './scenarios/index.js';
+import { scenarioDef, scenarioNames } from './scenarios/index.js';
 import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
+import { scenarioSlug } from './types.js';
 
 export interface RunChaosOptions {
   release: string;
@@ -85,7 +85,7 @@ async function reserve(names: readonly string[], bound: RunBinding, fixed: numbe
 export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promise<RunChaosResult> {
   const now = opts.nowMs ?? Date.now;
   const startedAt = now();
-  const names = selectScenarios(opts.scenarios, bound.chaos.scenarios);
+  const names = selectScenarios(opts.scenarios, bound.chaos.scenarios, scenarioNames(bound.chaos));
   const concurrency = checkConcurrency(opts.concurrency ?? bound.chaos.concurrency);
   checkProfileForLane({ target: bound.templates.target, chaos: bound.chaos }, bound.profile.file);
   const fixed = opts.basePort !== undefined ? basePorts(opts.basePort, names.length, bound.target.port) : undefined;
@@ -134,11 +134,12 @@ export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promis
     startup: new StartupClock(startupTimeoutMs(bound.chaos, bound.target), () => calibrateStartup(shared, reservations[names.length])),
     ignore: [parent, outDir, ...(opts.auditIgnore ?? []).map((p) => path.resolve(p))],
     lanes: new Map(),
-    reproCommand: (n) => `hunt staging-chaos ${configArg} --scenarios ${n} --concurrency 1 --release ${opts.release} --run-id repro-${n} --out-dir <dir>`,
+    reproCommand: (n) =>
+      `hunt staging-chaos ${configArg} --scenarios ${n} --concurrency 1 --release ${opts.release} --run-id repro-${scenarioSlug(n)} --out-dir <dir>`,
     nowMs: now,
   };
 
-  const results = new Map<ScenarioName, ScenarioResult>();
+  const results = new Map<string, ScenarioResult>();
   let next = 0;
   // concurrent spinners on one terminal overwrite each other: on a TTY, report each scenario once, when it ends
   const live = concurrency === 1 || !canAnimate(process.stderr);
@@ -147,7 +148,7 @@ export async function runChaos(bound: RunBinding, opts: RunChaosOptions): Promis
       const i = next++;
       const label = `chaos ${names[i]} (port ${ports[i]})`;
       const step = live ? opts.progress?.step(label) : undefined;
-      const res = await runScenario(scenarioDef(names[i]), reservations[i], shared);
+      const res = await runScenario(scenarioDef(names[i], bound.chaos), reservations[i], shared);
       results.set(names[i], res);
       const text = res.check.status === 'pass' ? undefined : res.check.summary.slice(0, 160);
       (step ?? opts.progress?.step(`${label} ${(res.check.durationMs / 1000).toFixed(1)} s`))?.done(res.check.status, text);

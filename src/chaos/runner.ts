@@ -7,7 +7,6 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RunBinding } from '../config/bind.js';
-import type { ScenarioName } from '../config/schema.js';
 import type { Check, Classification } from '../core/report-types.js';
 import { errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../runtime/fs.js';
@@ -23,7 +22,7 @@ import { lastChars, readTailBytes } from './output.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
 import { scenarioSettings } from './settings.js';
 import type { StartupClock } from './startup.js';
-import { Recorder, type ScenarioDef } from './types.js';
+import { Recorder, scenarioSlug, type ScenarioDef } from './types.js';
 
 /** What every scenario of one run shares. */
 export interface RunShared {
@@ -41,8 +40,8 @@ export interface RunShared {
   /** Paths the audit-only isolation audit never reports (sandbox parent, out-dir, caller's extras). */
   ignore: string[];
   /** Live lanes of this run, for attributing a change to the scenario that made it. */
-  lanes: Map<ScenarioName, Lane>;
-  reproCommand(name: ScenarioName): string;
+  lanes: Map<string, Lane>;
+  reproCommand(name: string): string;
   nowMs(): number;
 }
 
@@ -79,14 +78,14 @@ export async function runScenario(def: ScenarioDef, port: PortReservation, s: Ru
   const started = s.nowMs();
   const rec = new Recorder();
   const artifacts: string[] = [];
-  const artDir = path.join(s.outDir, def.name);
+  const artDir = path.join(s.outDir, scenarioSlug(def.name));
   let sandbox: Sandbox | null = null;
   let lane: Lane | null = null;
   let pre: AuditBefore | null = null;
   const meta: Record<string, unknown> = { scenario: def.name, port: port.port };
   try {
     const setupAt = performance.now();
-    sandbox = await createSandbox({ bound: s.bound, runId: s.runId, scenario: def.name, port: port.port, parent: s.sandboxParent });
+    sandbox = await createSandbox({ bound: s.bound, runId: s.runId, scenario: scenarioSlug(def.name), port: port.port, parent: s.sandboxParent });
     meta.sandbox = sandbox.root;
     const enclosure = await openEnclosure({ sandbox, containment: s.containment, bound: s.bound, cwd: s.cwd, parent: s.sandboxParent });
     meta.containment = {

@@ -28,11 +28,18 @@ export interface ScenarioSettings {
   upstream: boolean;
 }
 
-/** Pure: a scenario's settings from the profile. */
-export function scenarioSettings(name: ScenarioName, cfg: ChaosConfig): ScenarioSettings {
-  const key = KEYS[name];
+/** Pure: a scenario's settings from the profile (a custom:<name> scenario's from its chaos.custom entry). */
+export function scenarioSettings(name: string, cfg: ChaosConfig): ScenarioSettings {
+  if (name.startsWith('custom:')) {
+    const i = cfg.custom.findIndex((c) => `custom:${c.name}` === name);
+    const c = cfg.custom[i];
+    if (!c) throw new Error(`no chaos.custom entry for ${name}`);
+    return { key: `custom[${i}]`, env: { ...c.env }, upstream: c.upstream ?? c.action.fault !== undefined };
+  }
+  const key = KEYS[name as ScenarioName];
+  if (!key) throw new Error(`unknown scenario ${name}`);
   const s = cfg[key] as { env?: Record<string, string>; upstream?: boolean };
-  return { key, env: { ...(s.env ?? {}) }, upstream: s.upstream ?? USES_UPSTREAM.has(name) };
+  return { key, env: { ...(s.env ?? {}) }, upstream: s.upstream ?? USES_UPSTREAM.has(name as ScenarioName) };
 }
 
 /** Pure: the start-up timeout of the run (chaos.startupTimeoutMs, else target.readyTimeoutMs). */

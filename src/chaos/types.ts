@@ -1,5 +1,6 @@
 /** Shared shapes of the chaos lane: findings, the per-scenario recorder, scenario definitions. */
-import type { ChaosConfig, ScenarioName } from '../config/schema.js';
+import type { ChaosConfig } from '../config/schema.js';
+import type { Severity } from '../core/report-types.js';
 import type { Lane } from './lane.js';
 
 /**
@@ -54,23 +55,32 @@ export class Recorder {
 }
 
 export interface ScenarioContext {
-  name: ScenarioName;
+  /** A built-in scenario's name, or custom:<name>. */
+  name: string;
   cfg: ChaosConfig;
   lane: Lane;
   rec: Recorder;
 }
 
 export interface ScenarioDef {
-  name: ScenarioName;
+  /** A built-in scenario's name, or custom:<name>. */
+  name: string;
   title: string;
   /** What a healthy target does, for the classification's `expected` (profile values filled in). */
   expected(cfg: ChaosConfig): string;
   /** Where to look when it fails. */
   suggestedFix: string;
   run(ctx: ScenarioContext): Promise<void>;
+  /** The classification's severity when it is not the kind-derived one (custom scenarios: the profile's), given the findings worst first. */
+  severity?(ranked: Finding[]): Severity | null;
 }
 
-/** chaos_<id>: dashes to underscores (check and classification id). */
-export function checkId(name: ScenarioName): string {
-  return `chaos_${name.replace(/-/g, '_')}`;
+/** chaos_<id>: dashes (and the colon of custom:<name>) to underscores (check and classification id). */
+export function checkId(name: string): string {
+  return `chaos_${name.replace(/[-:]/g, '_')}`;
+}
+
+/** Pure: the scenario's name as a file name (artifacts folder, sandbox prefix): custom:<name> -> custom-<name>. */
+export function scenarioSlug(name: string): string {
+  return name.replace(/:/g, '-');
 }

@@ -43,6 +43,8 @@ export interface LaneBinding {
   stopCommand: CommandLine | null;
   /** chaos.prepare.command, expanded for the lane. */
   prepareCommand: CommandLine | null;
+  /** Any profile command (a custom scenario's action) expanded for the lane. */
+  command(cmd: CommandLine, upstreamUrl?: string): CommandLine;
   /** The target's environment: base < profile env < sandbox paths, port, marker and the lane's upstream URL. */
   env(upstreamUrl?: string): Record<string, string>;
   /** chaos.upstreamEnv (set only when a start is given an upstream URL). */
@@ -119,6 +121,7 @@ export function bindLane(bound: RunBinding, places: LanePlaces): LaneBinding {
     reloadCommand: bound.chaos.signalRestart.command ? expandCommand(bound.chaos.signalRestart.command, values()) : null,
     stopCommand: t.stopCommand ? expandCommand(t.stopCommand, values()) : null,
     prepareCommand: bound.chaos.prepare ? expandCommand(bound.chaos.prepare.command, values()) : null,
+    command: (cmd, upstreamUrl) => expandCommand(cmd, values(upstreamUrl)),
     env,
     upstreamEnv: bound.chaos.upstreamEnv,
     logPaths,

@@ -8,20 +8,10 @@ import { z } from 'zod';
 import { PRESET_FORMATS } from '../scan/ts-presets.js';
 import type { TimestampFormat } from '../scan/types.js';
 import { LIMITS } from './limits.js';
+import { customScenarioSchema, customScenarioRef } from './custom-schema.js';
+import { commandLine, duration, regexSource } from './schema-parts.js';
 
-const duration = z.number().int().positive();
-/** A command: a string runs through the shell, an array of strings runs directly (no shell). */
-export const commandLine = z.union([z.string().min(1), z.array(z.string()).min(1)], {
-  error: 'expected a command: a non-empty string (run by the shell) or a non-empty array of strings (run directly)',
-});
-const regexSource = z.string().refine((s) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a valid JavaScript regular expression');
+export { commandLine } from './schema-parts.js';
 
 /** How hunt asks "is it healthy": an HTTP GET, a TCP exchange, or a command (exit 0 = healthy). */
 export const healthSchema = z.discriminatedUnion('kind', [
@@ -158,7 +148,10 @@ const sandboxFile = z.strictObject({
 
 export const chaosSchema = z
   .strictObject({
-    scenarios: z.array(scenarioName).optional(),
+    /** Which scenarios run (default: all, the profile's custom ones included): built-in names and custom:<name>. */
+    scenarios: z.array(z.union([scenarioName, customScenarioRef])).optional(),
+    /** Scenarios of the profile's own: an action and the expectations checked after it (docs/config.md). */
+    custom: z.array(customScenarioSchema).default([]),
     concurrency: z.number().int().min(LIMITS.concurrency.min).max(LIMITS.concurrency.max).default(2),
     /** Upstream the target calls: the env var that carries its URL. The lane runs its own upstream behind the fault proxy. */
     upstreamEnv: z.string().optional(),

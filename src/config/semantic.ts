@@ -2,6 +2,7 @@
  * Cross-field checks zod cannot express per field: references between sections, duplicates, placeholders.
  * Pure: takes the parsed config, returns issues in the same `{path, message}` shape as zod's.
  */
+import { customIssues } from './custom-semantic.js';
 import { envRefProblem } from './env-refs.js';
 import { PLACEHOLDERS } from './placeholders.js';
 import type { HuntConfig } from './schema.js';
@@ -147,6 +148,11 @@ export function semanticIssues(config: HuntConfig): ConfigIssue[] {
         if (e) out.push({ path: ['signatures', i, 'exclude'], message: `invalid regular expression: ${e}` });
       });
     }
+  });
+
+  out.push(...customIssues(config));
+  config.chaos.custom.forEach((c, i) => {
+    if (typeof c.action.command === 'string') checkPlaceholders(c.action.command, ['chaos', 'custom', i, 'action', 'command'], out);
   });
 
   duplicates(

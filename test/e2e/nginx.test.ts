@@ -118,6 +118,7 @@ describe.skipIf(!available)('examples/nginx on a real nginx', () => {
       'chaos_already_running:pass',
       'chaos_bad_config:pass',
       'chaos_crash_recovery:pass',
+      'chaos_custom_hup_keeps_master:pass',
       'chaos_graceful_shutdown:pass',
       'chaos_missing_env:pass',
       'chaos_port_collision:pass',
@@ -127,6 +128,7 @@ describe.skipIf(!available)('examples/nginx on a real nginx', () => {
     expect(r.checks.find((c) => c.id === 'chaos_graceful_shutdown')!.summary).toMatch(/after SIGQUIT/);
     expect(r.checks.find((c) => c.id === 'chaos_signal_restart')!.summary).toMatch(/after the reload command.*no error logged/);
     expect(r.checks.find((c) => c.id === 'chaos_crash_recovery')!.evidence!.join('\n')).toMatch(/killMode group/);
+    expect(r.checks.find((c) => c.id === 'chaos_custom_hup_keeps_master')!.summary).toMatch(/4 expectations met after SIGHUP/);
     expect(r.checks.find((c) => c.id === 't1_ready')!.summary).toMatch(/open and healthy \(GET http/);
     expect(await masterPid()).toBeGreaterThan(0);
   });

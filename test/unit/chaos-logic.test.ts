@@ -114,7 +114,7 @@ describe('outcome: findings decide the status (no pass past a finding)', () => {
     expect(categoryOf(rankFindings([f('message'), f('behaviour')]))).toBe('core');
   });
   it('builds a check and a classification with repro, expected, actual and fix', () => {
-    const def = scenarioDef('port-collision');
+    const def = scenarioDef('port-collision', { custom: [] });
     const cfg = demo().chaos;
     const check = buildCheck({
       def,

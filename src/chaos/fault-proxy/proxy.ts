@@ -1,12 +1,14 @@
 /**
  * A real TCP proxy between a target and its upstream, on loopback only, with faults switchable while
- * it runs (latency + jitter, reset, blackhole, refuse, bandwidth). The transient-network scenario points
- * the target at it and flips faults on and off; tests drive it with plain sockets.
+ * it runs: toxiproxy's toxics per direction and per share of connections (latency + jitter, bandwidth, timeout,
+ * slow_close, slicer, limit_data) and whole-connection faults (reset, blackhole, refuse). The transient-network
+ * scenario and custom fault scenarios point the target at it and flip faults on and off; tests drive it with
+ * plain sockets.
  */
 import net from 'node:net';
 import { UsageError } from '../../errors.js';
 import { startPipe } from './pipe.js';
-import { faultProblems, type FaultState, type ProxyStats } from './types.js';
+import { drawToxics, faultProblems, type DirectionFaults, type FaultState, type ProxyStats, type Stream } from './types.js';
 
 export interface FaultProxyOptions {
   upstreamHost?: string;
@@ -14,8 +16,10 @@ export interface FaultProxyOptions {
   /** Listen address (default 127.0.0.1) and port (default 0: the OS picks). */
   host?: string;
   port?: number;
-  /** Randomness for jitter (inject a seeded one for reproducible runs). */
+  /** Randomness for jitter and slice sizes (inject a seeded one for reproducible runs). */
   random?: () => number;
+  /** Randomness of the toxicity draws, one per toxic below 1 per connection (inject a sequence in tests). */
+  roll?: () => number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -23,6 +27,10 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 interface Conn {
   client: net.Socket;
   upstream: net.Socket | null;
+  /** The toxics this connection drew for the fault state in force. */
+  toxics: Record<Stream, DirectionFaults>;
+  /** The timeout toxic's close. */
+  timer: NodeJS.Timeout | null;
 }
 
 /** The proxy. Create with `FaultProxy.start`. */
@@ -36,6 +44,9 @@ export class FaultProxy {
     forwarded: 0,
     resets: 0,
     blackholed: 0,
+    timedOut: 0,
+    limited: 0,
+    closesDelayed: 0,
     upstreamErrors: 0,
     up: { bytes: 0 },
     down: { bytes: 0 },
@@ -49,7 +60,14 @@ export class FaultProxy {
     const upstreamHost = o.upstreamHost ?? '127.0.0.1';
     for (const h of [host, upstreamHost])
       if (!LOOPBACK.has(h)) throw new UsageError(`fault proxy: ${h} is not a loopback address`, { hint: 'use 127.0.0.1 or ::1' });
-    const proxy = new FaultProxy({ host, upstreamHost, upstreamPort: o.upstreamPort, port: o.port ?? 0, random: o.random ?? Math.random });
+    const proxy = new FaultProxy({
+      host,
+      upstreamHost,
+      upstreamPort: o.upstreamPort,
+      port: o.port ?? 0,
+      random: o.random ?? Math.random,
+      roll: o.roll ?? Math.random,
+    });
     await proxy.listen(o.port ?? 0);
     return proxy;
   }
@@ -70,12 +88,13 @@ export class FaultProxy {
     return structuredClone(this.faults);
   }
 
-  /** Replaces the fault state; existing connections feel it at once (reset/refuse close them). */
+  /** Replaces the fault state; existing connections feel it at once (reset/refuse close them, toxics are drawn again). */
   async setFaults(next: FaultState): Promise<void> {
     const problems = faultProblems(next);
     if (problems.length) throw new UsageError(`fault proxy: ${problems.join('; ')}`);
     this.faults = structuredClone(next);
     if (next.reset || next.refuse) for (const c of [...this.conns]) this.drop(c, Boolean(next.reset));
+    for (const c of this.conns) this.applyToxics(c);
     if (next.refuse && this.server) await this.unlisten();
     if (!next.refuse && !this.server) await this.listen(this.boundPort);
   }
@@ -92,6 +111,9 @@ export class FaultProxy {
       forwarded: c.forwarded,
       resets: c.resets,
       blackholed: c.blackholed,
+      timedOut: c.timedOut,
+      limited: c.limited,
+      closesDelayed: c.closesDelayed,
       upstreamErrors: c.upstreamErrors,
       bytesUp: c.up.bytes,
       bytesDown: c.down.bytes,
@@ -128,8 +150,23 @@ export class FaultProxy {
     return new Promise((resolve) => server.close(() => resolve()));
   }
 
+  /** Draws the connection's toxics for the fault state in force and (re)arms the timeout toxic's close. */
+  private applyToxics(c: Conn): void {
+    c.toxics = drawToxics(this.faults, this.opts.roll);
+    if (c.timer) clearTimeout(c.timer);
+    c.timer = null;
+    const t = c.toxics.upstream.timeout ?? c.toxics.downstream.timeout;
+    if (t && t.ms > 0)
+      c.timer = setTimeout(() => {
+        this.counters.timedOut++;
+        this.drop(c, false);
+      }, t.ms);
+  }
+
   private drop(c: Conn, reset: boolean): void {
     this.conns.delete(c);
+    if (c.timer) clearTimeout(c.timer);
+    c.timer = null;
     for (const s of [c.client, c.upstream]) {
       if (!s || s.destroyed) continue;
       // an RST on a socket whose FIN is already queued (or that is still connecting) can leave its native
@@ -148,11 +185,11 @@ export class FaultProxy {
       client.resetAndDestroy();
       return;
     }
-    const conn: Conn = { client, upstream: null };
+    const conn: Conn = { client, upstream: null, toxics: { upstream: {}, downstream: {} }, timer: null };
     this.conns.add(conn);
+    this.applyToxics(conn);
     const closed = (hadError: boolean) => {
-      if (hadError) this.drop(conn, false);
-      else if (client.destroyed && (!conn.upstream || conn.upstream.destroyed)) this.conns.delete(conn);
+      if (hadError || (client.destroyed && (!conn.upstream || conn.upstream.destroyed))) this.drop(conn, false);
       // a clean close of one leg: the pipes carry its end to the other leg once their queues drain
     };
     client.on('close', closed);
@@ -168,7 +205,15 @@ export class FaultProxy {
       this.counters.upstreamErrors++;
     });
     upstream.on('close', closed);
-    startPipe(client, upstream, () => this.faults, this.counters.up, this.opts.random);
-    startPipe(upstream, client, () => this.faults, this.counters.down, this.opts.random);
+    const hooks = {
+      limitReached: () => {
+        if (!this.conns.has(conn)) return;
+        this.counters.limited++;
+        this.drop(conn, false);
+      },
+      closeDelayed: () => void this.counters.closesDelayed++,
+    };
+    startPipe(client, upstream, () => conn.toxics.upstream, this.counters.up, this.opts.random, hooks);
+    startPipe(upstream, client, () => conn.toxics.downstream, this.counters.down, this.opts.random, hooks);
   }
 }

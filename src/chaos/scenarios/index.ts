@@ -1,9 +1,10 @@
-/** The scenario registry, in the canonical order of the matrix (the order of checks in the report). */
-import { allScenarios, type ScenarioName } from '../../config/schema.js';
+/** The scenario registry, in the canonical order of the matrix (the order of checks in the report): built-ins, then the profile's custom ones. */
+import { allScenarios, type ChaosConfig, type ScenarioName } from '../../config/schema.js';
 import type { ScenarioDef } from '../types.js';
 import { alreadyRunning } from './already-running.js';
 import { badConfig } from './bad-config.js';
 import { crashRecovery } from './crash-recovery.js';
+import { customScenario } from './custom.js';
 import { gracefulShutdown } from './graceful-shutdown.js';
 import { missingEnv } from './missing-env.js';
 import { portCollision } from './port-collision.js';
@@ -24,7 +25,16 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
 /** Every scenario, canonical order. */
 export const SCENARIOS: readonly ScenarioDef[] = allScenarios.map((n) => DEFS[n]);
 
-/** The definition of one scenario. */
-export function scenarioDef(name: ScenarioName): ScenarioDef {
-  return DEFS[name];
+/** Every scenario name of a profile, canonical order: the built-ins, then custom:<name> in chaos.custom order. */
+export function scenarioNames(cfg: Pick<ChaosConfig, 'custom'>): string[] {
+  return [...allScenarios, ...cfg.custom.map((c) => `custom:${c.name}`)];
+}
+
+/** The definition of one scenario (a built-in, or custom:<name> of the profile). */
+export function scenarioDef(name: string, cfg: Pick<ChaosConfig, 'custom'>): ScenarioDef {
+  const builtIn = DEFS[name as ScenarioName];
+  if (builtIn) return builtIn;
+  const entry = cfg.custom.find((c) => `custom:${c.name}` === name);
+  if (!entry) throw new Error(`unknown scenario ${name}`);
+  return customScenario(entry);
 }

@@ -48,8 +48,12 @@ export function gateRequest(opts: ReleaseGateOptions, cwd: string, stamp: string
   }
   if (opts.runId !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(opts.runId))
     throw new UsageError(`--run-id: "${opts.runId}" may only contain letters, digits and _ . : -`);
-  const unknown = (opts.scenarios ?? []).filter((s) => !(allScenarios as readonly string[]).includes(s));
-  if (unknown.length) throw new UsageError(`--scenarios: unknown scenario(s) ${unknown.join(', ')}`, { hint: `choose from ${allScenarios.join(', ')}` });
+  // custom:<name> is checked against the profile's chaos.custom when the chaos phase binds it
+  const unknown = (opts.scenarios ?? []).filter((s) => !(allScenarios as readonly string[]).includes(s) && !/^custom:[a-z0-9][a-z0-9-]*$/.test(s));
+  if (unknown.length)
+    throw new UsageError(`--scenarios: unknown scenario(s) ${unknown.join(', ')}`, {
+      hint: `choose from ${allScenarios.join(', ')}, or custom:<name> of a chaos.custom entry`,
+    });
   if (opts.expectVersion && opts.skipUpdate) {
     throw new UsageError('--expect-version checks that the T1 update changed the version; with --skip-update nothing changes it', {
       hint: 'drop one of the two',

@@ -65,7 +65,7 @@ export const releaseGateSpec = defineCommand<ReleaseGateOptions>({
       intOption('--observe-seconds <n>', 'T4: observation window on health, in seconds (default 0: none)', LIMITS.observeSeconds),
       new Option('--absolute-paths', 'keep absolute paths in the report (default: relative to the out-dir or working directory)'),
       textOption('--history <dir>', 'earlier reports (searched for hunt-report.json): the Markdown report embeds the release trend'),
-      listOption('--scenarios <list>', "T3: comma-separated chaos scenarios (default: the profile's, else all)"),
+      listOption('--scenarios <list>', "T3: comma-separated chaos scenarios, custom:<name> for a chaos.custom entry (default: the profile's, else all)"),
       new Option(
         '--serial',
         'run every step strictly one after another (tests and chaos scenarios one at a time, no overlap); slower, for debugging and benchmarks',

@@ -34,7 +34,7 @@ export const stagingChaosSpec = defineCommand<StagingChaosOptions>({
       ),
       intOption('--base-port <n>', 'scenario i uses port n+i (default: free ports chosen by the OS); never the production port', LIMITS.port),
       intOption('--port <n>', 'deprecated: use --base-port', LIMITS.port).hideHelp(),
-      listOption('--scenarios <list>', "comma-separated scenarios (default: the profile's chaos.scenarios, else all)"),
+      listOption('--scenarios <list>', "comma-separated scenarios, custom:<name> for a chaos.custom entry (default: the profile's chaos.scenarios, else all)"),
       intOption('--concurrency <n>', 'scenarios run at the same time (default: the profile, 2)', LIMITS.concurrency),
       new Option('--no-render', 'write report-input.json only (no hunt-report.json/.md, junit.xml)'),
       new Option('--absolute-paths', 'keep absolute paths in the report (default: relative to the out-dir or working directory)'),

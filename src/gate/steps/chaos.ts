@@ -7,7 +7,6 @@ import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { Check, Classification } from '../../core/report-types.js';
 import { writeJsonAtomic } from '../../runtime/fs.js';
-import type { ScenarioName } from '../../config/schema.js';
 import type { GateContext, StepDef } from '../types.js';
 import { skipCheck } from './common.js';
 
@@ -48,7 +47,7 @@ export function chaosStep(deps: string[]): StepDef {
         release: gate.opts.release,
         runId: gate.opts.runId,
         outDir,
-        scenarios: (gate.opts.scenarios ?? undefined) as ScenarioName[] | undefined,
+        scenarios: gate.opts.scenarios ?? undefined,
         concurrency: gate.opts.serial ? 1 : undefined,
         progress: gate.progress.sub('T3'),
         cwd: gate.cwd,
