@@ -67,10 +67,15 @@ function row(name, cmd, args, before = () => {}, note = '') {
 runOnce(process.execPath, collect, env); // a first run writes the checkpoint and warms the page cache
 console.log(machine().replace(/best of \d+/, `best of ${REPEAT}`));
 console.log(`target down on port ${port}; logs: 10 MiB + 1 MiB ending now; starter profile from hunt init\n`);
-table([
+const rows = [
   row('node -e 0', process.execPath, ['-e', '0'], undefined, 'process start-up alone'),
   row('hunt --version', process.execPath, [bin, '--version'], undefined, 'the CLI shell: launcher, command table'),
   row('hunt collect (checkpoint in place)', process.execPath, collect, undefined, 'the usual run: nothing appended since the last'),
   row('hunt collect (no checkpoint)', process.execPath, collect, () => rmSync(state, { recursive: true, force: true }), 'counts all 11 MiB'),
-]);
+];
+table(rows);
+// On a loaded machine every wall time stretches; the ratio to `node -e 0` of the same run travels better.
+const [node0, , warm, cold] = rows;
+const x = (r, i) => (r[i] / node0[i]).toFixed(1);
+console.log(`\nhunt collect / node -e 0: checkpoint in place ${x(warm, 1)}x wall, ${x(warm, 2)}x cpu; no checkpoint ${x(cold, 1)}x wall, ${x(cold, 2)}x cpu`);
 console.log('(wall = whole process, best of the runs; cpu = user+sys of that run, all threads; peak RSS from /usr/bin/time)');
