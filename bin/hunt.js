@@ -1,13 +1,36 @@
 #!/usr/bin/env node
-// Thin launcher: all logic lives in dist/cli.js (built by `npm run build`; `npm pack` builds it for the package).
+// Thin launcher: all logic lives in dist/bundle/cli.js (dist/cli.js bundled by `npm run build`; `npm pack` builds it
+// for the package), or dist/cli.js when only tsc has run.
+import module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+// Node >= 22.1 can keep V8's compiled code between runs: under the user's cache directory (never inside the
+// package, which may be read-only), unless NODE_COMPILE_CACHE names one. Node 20 has no such API: nothing happens.
+if (typeof module.enableCompileCache === 'function' && !process.env.NODE_COMPILE_CACHE) {
+  try {
+    const home = os.homedir();
+    const base = process.env.XDG_CACHE_HOME || (process.platform === 'darwin' ? path.join(home, 'Library', 'Caches') : path.join(home, '.cache'));
+    module.enableCompileCache(path.join(base, 'hunt', 'compile'));
+  } catch {
+    /* no home, or an unwritable cache: run uncached */
+  }
+}
+
+const missing = (err, file) => err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(file);
 let cli;
 try {
-  cli = await import('../dist/cli.js');
+  cli = await import('../dist/bundle/cli.js');
 } catch (err) {
-  // Only a source checkout lacks dist/ (the package always ships it): say how to build instead of a stack trace.
-  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/cli.js')) throw err;
-  process.stderr.write('hunt: dist/ is not built in this source checkout: run `npm run build` (the hunt:* scripts build on first use)\n');
-  process.exit(70);
+  if (!missing(err, 'dist/bundle/cli.js')) throw err;
+  try {
+    cli = await import('../dist/cli.js');
+  } catch (err2) {
+    // Only a source checkout lacks dist/ (the package always ships it): say how to build instead of a stack trace.
+    if (!missing(err2, 'dist/cli.js')) throw err2;
+    process.stderr.write('hunt: dist/ is not built in this source checkout: run `npm run build` (the hunt:* scripts build on first use)\n');
+    process.exit(70);
+  }
 }
 // A reader that stops early (`hunt --help | head`) closes the pipe: stop writing, never crash with EPIPE.
 for (const stream of [process.stdout, process.stderr]) {

@@ -16,7 +16,7 @@ export type RunFn<O> = (opts: O, ctx: RunContext) => Promise<number>;
 /**
  * A row of the command table. `configure` only declares flags (cheap, no heavy imports) with the parsers of
  * ./flags.ts, so `O` (declared next to the flags in spec.ts) is what commander hands over: typed, ranged,
- * defaulted. `load` lazily imports the module that does the work, so `hunt --help` loads no ajv/handlebars/execa.
+ * defaulted. `load` lazily imports the module that does the work, so `hunt --help` loads no ajv/handlebars/zod.
  */
 export interface CommandSpec<O = unknown> {
   name: string;

@@ -3,7 +3,7 @@
  * complete profiles via "$schema". scripts/gen-schemas.mjs writes it to schemas/hunt-config.schema.json
  * at build time; a unit test keeps the committed file equal to this output.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from './schema.js';
 
 /** The config JSON Schema as an object (input shape: defaults are optional, as a user writes the file). */

@@ -4,7 +4,7 @@
  * Placeholders in commands, paths and URLs: {port} {home} {configDir} {packageDir} {node} {upstreamUrl}.
  * Objects are strict: an unknown key (usually a typo) is an error, never silently ignored.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PRESET_FORMATS } from '../scan/ts-presets.js';
 import type { TimestampFormat } from '../scan/types.js';
 import { LIMITS } from './limits.js';

@@ -3,7 +3,6 @@
  * process group is terminated (then killed), so a hanging target never hangs hunt. Output is trimmed
  * to a bounded tail and redacted before anyone else sees it.
  */
-import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Redactor } from './redact.js';
 import { noRedaction } from './redact.js';
@@ -11,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { killByEnv } from './envscan.js';
 import { killGroup } from './signals.js';
 import { runAsIdentity } from './users.js';
+import { startChild } from './child.js';
 
 /** The environment variable whose random value marks every process one reaping command started. */
 export const EXEC_TOKEN_ENV = 'HUNT_EXEC_TOKEN';
@@ -76,49 +76,46 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
   const [file, args, shell] = Array.isArray(cmd) ? [cmd[0], cmd.slice(1), false] : [cmd, [], true];
   const as = runAsIdentity(opts.user);
   const token = opts.reapDetached ? `${EXEC_TOKEN_ENV}=${randomBytes(16).toString('hex')}` : undefined;
-  const child = execa(file, args, {
+  const { child, done } = startChild(file, args, {
     ...(as ? { uid: as.uid, gid: as.gid } : {}),
     shell,
     cwd: opts.cwd,
     env: token ? { ...(opts.env ?? {}), [EXEC_TOKEN_ENV]: token.slice(EXEC_TOKEN_ENV.length + 1) } : opts.env,
     extendEnv: opts.extendEnv ?? true,
-    reject: false,
     detached: true, // own process group: timeouts kill helpers too
     input: opts.input,
-    stdin: opts.input === undefined ? 'ignore' : 'pipe',
     maxBuffer: 64 * 1024 * 1024,
-    stripFinalNewline: false,
-    cleanup: true,
   });
-  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+  const pid = child?.pid;
+  if (pid !== undefined) opts.onSpawn?.(pid);
   let timedOut = false;
   // The command has ended once its process exited, even while a helper it left keeps the pipes open: a timer
   // firing after that still ends the group (nothing may outlive the command) but is no timeout of the command.
-  let exited = false;
-  child.once('exit', () => {
+  let exited = pid === undefined;
+  child?.once('exit', () => {
     exited = true;
   });
   const timer = setTimeout(() => {
     if (!exited) timedOut = true;
-    if (child.pid) void killGroup(child.pid, opts.killGraceMs ?? 1500);
+    if (pid !== undefined) void killGroup(pid, opts.killGraceMs ?? 1500);
   }, opts.timeoutMs);
-  const res = await child;
+  const res = await done;
   clearTimeout(timer);
-  const reaped = token ? (await killByEnv(token, opts.killGraceMs ?? 1500)).signalled : undefined;
-  const spawnFailed = res.failed && res.exitCode === undefined && !res.signal && !timedOut;
+  // A command that never started can have left nothing behind: no walk of the process table for its token.
+  const reaped = token && pid !== undefined ? (await killByEnv(token, opts.killGraceMs ?? 1500)).signalled : undefined;
   return {
     command: redact(commandText(cmd)),
-    exitCode: res.exitCode ?? null,
-    signal: res.signal ?? null,
+    exitCode: res.exitCode,
+    signal: res.signal,
     durationMs: Math.round(performance.now() - started),
     timedOut,
     // ANSI sequences out first (a colour code inside a secret would hide it from the redactor, and half a
     // sequence is garbage in every report), then redact the whole output, then cut: a secret straddling the cut
     // would otherwise leak its tail.
-    stdout: tail(redact(stripAnsi(String(res.stdout ?? ''))), max),
-    stderr: tail(redact(stripAnsi(String(res.stderr ?? ''))), max),
-    spawnError: spawnFailed ? redact(res.shortMessage ?? res.message ?? 'failed to start') : undefined,
-    pid: child.pid,
+    stdout: tail(redact(stripAnsi(res.stdout)), max),
+    stderr: tail(redact(stripAnsi(res.stderr)), max),
+    spawnError: res.spawnError === null ? undefined : redact(res.spawnError),
+    pid,
     ...(reaped?.length ? { reaped } : {}),
   };
 }

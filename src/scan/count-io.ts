@@ -5,10 +5,10 @@
  */
 import { createReadStream, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { LineCounter } from './count.js';
 import { hashBytes, type FilePoint } from './identity.js';
 import type { CountParams, CountResult } from './params.js';
+import { zlib } from '../runtime/builtin.js';
 
 const SAMPLE = 256 * 1024;
 const YIELD_EVERY = 4; // chunks between event-loop turns (a 4 MiB chunk scans in about a millisecond) // what the literal planner looks at to find each literal's rarest bytes
@@ -66,7 +66,7 @@ export async function countGzip(path: string, p: CountParams, from: FilePoint | 
   const tail = Buffer.alloc(from ? from.tailLen : 0);
   let pos = 0;
   const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const gunzip = createGunzip();
+  const gunzip = zlib().createGunzip();
   raw.pipe(gunzip);
   raw.on('error', (err) => gunzip.destroy(err));
   try {

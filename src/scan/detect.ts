@@ -4,10 +4,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { createTsReader, type TsSpec } from './timestamps.js';
 import { AUTO_ORDER, presetOf, PRESETS, type Preset, type PresetName } from './ts-presets.js';
 import type { ScanSource } from './types.js';
+import { zlib } from '../runtime/builtin.js';
 
 const SAMPLE_BYTES = 64 * 1024;
 const SAMPLE_LINES = 200;
@@ -29,7 +29,7 @@ export async function readHead(path: string, gzip: boolean): Promise<Buffer> {
   const parts: Buffer[] = [];
   let total = 0;
   const raw = createReadStream(path);
-  const gunzip = createGunzip();
+  const gunzip = zlib().createGunzip();
   raw.pipe(gunzip);
   raw.on('error', (err) => gunzip.destroy(err));
   try {
@@ -47,7 +47,7 @@ export async function readHead(path: string, gzip: boolean): Promise<Buffer> {
   return Buffer.concat(parts).subarray(0, SAMPLE_BYTES);
 }
 
-function countHits(head: Buffer, spec: TsSpec, cap: number): number {
+function countHits(head: Buffer, spec: TsSpec, cap: number): { hits: number; lines: number } {
   const reader = createTsReader(spec, cap);
   let hits = 0;
   let lines = 0;
@@ -57,7 +57,7 @@ function countHits(head: Buffer, spec: TsSpec, cap: number): number {
     if (reader.has(head, s, Math.min(e, s + cap))) hits++;
     s = e + 1;
   }
-  return hits;
+  return { hits, lines };
 }
 
 /** The spec of a preset, with the source's zone and the reference time of year-less stamps. */
@@ -98,11 +98,13 @@ export function resolveTsSpec(ts: ScanSource['timestamp'], head: Buffer, cap: nu
   let best: TsSpec | null = null;
   let bestHits = 0;
   for (const spec of candidates) {
-    const hits = countHits(head, spec, cap);
+    const { hits, lines } = countHits(head, spec, cap);
     if (hits > bestHits) {
       best = spec;
       bestHits = hits;
     }
+    // Every sampled line matched: a later candidate can at best tie, and ties go to the earlier one.
+    if (hits === lines && hits > 0) break;
   }
   if (best) return best;
   return format === 'json' ? { format: 'json', field: 'time', ...z } : { format: 'none' };

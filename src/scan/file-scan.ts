@@ -5,11 +5,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { ChunkScanner } from './chunk-scanner.js';
 import { countPath } from './count-io.js';
 import type { CountParams, CountResult, PartialResult, ScanParams } from './params.js';
 import { createTsReader } from './timestamps.js';
+import { zlib } from '../runtime/builtin.js';
 
 /** The unit a worker thread receives: count a byte range of a plain file (the totals pass). */
 export type ScanTask = { kind: 'count'; path: string; start: number; end: number; params: CountParams };
@@ -82,7 +82,7 @@ async function readAhead(fh: FileHandle, pos: number, end: number, sc: ChunkScan
 export async function scanGzip(path: string, params: ScanParams): Promise<PartialResult> {
   const sc = new ChunkScanner(params, 0, NaN);
   const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const gunzip = createGunzip();
+  const gunzip = zlib().createGunzip();
   raw.pipe(gunzip);
   raw.on('error', (err) => gunzip.destroy(err));
   try {

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../runtime/builtin.js';
 import { runTask, type ScanTask } from './file-scan.js';
 import type { CountResult } from './params.js';
 
@@ -81,7 +82,7 @@ export class ScanPool {
   }
 
   private spawn(): Worker {
-    const w = new Worker(this.script as URL);
+    const w = new (workerThreads().Worker)(this.script as URL);
     this.all.push(w);
     w.on('message', (msg: { result?: unknown; error?: string }) => {
       const job = this.running.get(w);
