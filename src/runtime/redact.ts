@@ -63,6 +63,44 @@ export function base64Forms(secret: string): string[] {
   return [...out];
 }
 
+/** Shortest piece of a secret masked at a cut (shorter pieces are too likely to be ordinary text). */
+const MIN_FRAGMENT = 4;
+
+/** The longest k >= MIN_FRAGMENT (below the whole value) such that `text` ends with the first k characters of `v`. */
+function prefixAtEnd(text: string, v: string): number {
+  for (let k = Math.min(v.length - 1, text.length); k >= MIN_FRAGMENT; k--) if (text.endsWith(v.slice(0, k))) return k;
+  return 0;
+}
+
+/** The longest k >= MIN_FRAGMENT (below the whole value) such that `text` starts with the last k characters of `v`. */
+function suffixAtStart(text: string, v: string): number {
+  for (let k = Math.min(v.length - 1, text.length); k >= MIN_FRAGMENT; k--) if (text.startsWith(v.slice(v.length - k))) return k;
+  return 0;
+}
+
+/**
+ * Pieces of a secret at the places where an excerpt may have been cut: the text's start and end and both sides of
+ * every ellipsis (a sample's head ... context join). The cut may fall inside a secret, leaving a piece the literal
+ * match no longer sees; masking a few ordinary characters that happen to look like a secret's edge is the cheaper error.
+ */
+function maskCutEdges(text: string, values: string[]): string {
+  return text
+    .split('\u2026')
+    .map((seg) => {
+      let out = seg;
+      for (const v of values) {
+        const lead = out.length - out.trimStart().length;
+        const head = suffixAtStart(out.slice(lead), v);
+        if (head) out = `${out.slice(0, lead)}${MASK}${out.slice(lead + head)}`;
+        const body = out.trimEnd();
+        const tail = prefixAtEnd(body, v);
+        if (tail) out = `${body.slice(0, body.length - tail)}${MASK}${out.slice(body.length)}`;
+      }
+      return out;
+    })
+    .join('\u2026');
+}
+
 /** Builds a redactor; invalid extra patterns are rejected by config validation before reaching here. */
 export function createRedactor(opts: RedactorOptions = {}): Redactor {
   const extra = (opts.patterns ?? []).map((p) => compileGuardedRegex(p, 'g'));
@@ -71,7 +109,7 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
   const literal = values.length ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : null;
   return (text: string) => {
     if (!text) return text;
-    let out = literal ? text.replace(literal, MASK) : text;
+    let out = literal ? maskCutEdges(text.replace(literal, MASK), plain) : text;
     for (const [re, rep] of BUILTIN) out = out.replace(re, rep);
     for (const re of extra) out = out.replace(re, MASK);
     return out;
