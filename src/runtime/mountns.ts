@@ -116,7 +116,11 @@ export function laneArgv(argv: string[], o: { cgroupDir: string | null; holder: 
     `PATH=${WRAPPER_PATH}`,
     'if [ -n "$cg" ]; then echo $$ > "$cg/cgroup.procs" || { echo "hunt-lane: cannot join the lane cgroup $cg" >&2; exit 125; }; fi',
     'if [ -n "$h" ]; then',
-    `  tr '\\000' '\\n' < /proc/$h/environ 2>/dev/null | grep -qxF "${HOLDER_ENV}=$root" || { echo "hunt-lane: the lane namespace (holder pid $h) is gone" >&2; exit 125; }`,
+    // The holder execs `sleep` right after it prints ready: while that exec is under way its environ reads empty, so a
+    // miss is retried (up to ~5 s) as long as the pid exists; only a holder that is gone, or a pid that is not ours, fails.
+    `  i=0; until tr '\\000' '\\n' < /proc/$h/environ 2>/dev/null | grep -qxF "${HOLDER_ENV}=$root"; do`,
+    `    i=$((i+1)); if [ ! -d /proc/$h ] || [ $i -gt 50 ]; then echo "hunt-lane: the lane namespace (holder pid $h) is gone" >&2; exit 125; fi; sleep 0.1`,
+    '  done',
     '  n=$(command -v nsenter) || { echo "hunt-lane: nsenter not found" >&2; exit 125; }',
     '  if [ -n "$hp" ]; then PATH=$p; else unset PATH; fi',
     '  exec "$n" -t "$h" -m -W "$wd" -- "$@"',
