@@ -38,6 +38,8 @@ beforeAll(async () => {
   for (const f of ['nginx.conf.tmpl', 'redis.conf.tmpl']) await fsp.copyFile(path.join(templates, f), path.join(s.dir, f));
 });
 afterAll(async () => {
+  // a failed test may leave the lanes of its SIGKILLed hunts: reclaim them (same TMPDIR, so at once), then the tagged rest
+  await runHunt(s, ['reclaim'], { timeoutMs: 120_000 }).catch(() => undefined);
   await killTagged(s.tag);
   await fsp.rm(s.dir, { recursive: true, force: true });
 });
@@ -146,7 +148,10 @@ describe.skipIf(Boolean(skip))('real daemons in a contained lane', () => {
           const lock = JSON.parse(await fsp.readFile(path.join(parent, d, 'hunt.lock'), 'utf8').catch(() => '{}')) as { cgroup?: string; runId?: string };
           if (lock.runId !== `${r.name}-kill` || !lock.cgroup) continue;
           const table = new Map((await listProcesses()).map((p) => [p.pid, p]));
-          pids = (await cgroupPids(lock.cgroup)).filter((p) => /nginx|redis/.test(table.get(p)?.command ?? ''));
+          // by the titles the daemons give themselves: the lane's namespace holder, its wrapper and a starting
+          // instance also have the lane path (so "nginx"/"redis") in their command lines, and they come and go
+          const serving = r.name === 'nginx' ? /^nginx: (master|worker) process/ : /^\S*redis-server \S*:\d+/;
+          pids = (await cgroupPids(lock.cgroup)).filter((p) => serving.test(table.get(p)?.command ?? ''));
         }
         return r.name === 'nginx' ? pids.length >= 3 : pids.length >= 1; // master + 2 workers
       }, 60_000);
