@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // *.slow.test.ts (the packed tarball installed with npm and pnpm) runs as `npm run test:package`
+    exclude: ['**/node_modules/**', 'test/**/*.slow.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',

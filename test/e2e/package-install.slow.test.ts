@@ -1,5 +1,6 @@
 /**
- * SLOW (a few minutes) but required: the package as users get it. Packs a copy of the repository (prepack builds
+ * SLOW (a few minutes) but required: the package as users get it. Runs as `npm run test:package` (CI runs it
+ * after `npm test`), not in `npm test`: it needs the npm registry. Packs a copy of the repository (prepack builds
  * it), checks what the tarball holds, installs it into fresh npm and pnpm 10 projects and runs there what a new user
  * runs: `hunt init`, the scripts it prints, the `--demo` gate, render-report, and the programmatic API. Every
  * `$schema` and doc path the CLI hands out must resolve from the project.
@@ -74,11 +75,22 @@ const npm: Manager = {
   script: (dir, name, args) => run('npm', ['run', '--silent', name, ...(args.length ? ['--', ...args] : [])], { cwd: dir, env }),
 };
 
+/** pnpm 10, installed once from the registry into the test's directory (npx would resolve it again on every call). */
+let pnpmBin = '';
+const pnpmRun = (args: string[], dir: string) => run(process.execPath, [pnpmBin, ...args], { cwd: dir, env });
+
 const pnpm: Manager = {
   name: 'pnpm',
-  install: (dir) => run('npx', ['-y', 'pnpm@10', 'add', '--save-dev', tarball], { cwd: dir, env }),
-  exec: (dir, args) => run('npx', ['-y', 'pnpm@10', 'exec', 'hunt', ...args], { cwd: dir, env }),
-  script: (dir, name, args) => run('npx', ['-y', 'pnpm@10', 'run', '--silent', name, ...args], { cwd: dir, env }),
+  install: async (dir) => {
+    if (!pnpmBin) {
+      const prefix = path.join(tmp, 'pnpm-cli');
+      expectExit(await run('npm', ['install', '--prefix', prefix, '--no-save', 'pnpm@10'], { cwd: tmp, env }), 0, 'npm install pnpm@10');
+      pnpmBin = path.join(prefix, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
+    }
+    return pnpmRun(['add', '--save-dev', tarball], dir);
+  },
+  exec: (dir, args) => pnpmRun(['exec', 'hunt', ...args], dir),
+  script: (dir, name, args) => pnpmRun(['run', '--silent', name, ...args], dir),
 };
 
 describe.each([npm, pnpm])('installed with $name into a fresh project', (pm) => {
