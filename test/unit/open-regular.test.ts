@@ -1,7 +1,8 @@
 /**
  * openRegular: only regular files are opened; a FIFO, a socket, a device or a directory is refused before
  * anything can block on it. Also the scanner's callers of it that e2e tests do not reach: the gate's log marks
- * and appended-bytes scan on a FIFO log path (they must end, report the source, read nothing from it).
+ * and appended-bytes scan on a FIFO log path (they must end, report the source, read nothing from it), and the
+ * chaos lane's output tails (a target could leave a pipe where its log was).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSince, readTail } from '../../src/chaos/output.js';
 import { NotRegularFileError, openRegular, regularReadStream } from '../../src/runtime/open-regular.js';
 import { markLogs, scanAppended } from '../../src/scan/index.js';
 
@@ -82,5 +84,17 @@ describe('the gate log marks on a FIFO log path', () => {
     expect(res.sources[0]).toMatchObject({ source: 'app', files: [], missing: false });
     expect(res.sources[0].error).toMatch(/app\.log: not a regular file \(FIFO\); point logs\[\]\.path at the regular file the daemon writes/);
     expect(res.signatures[0]).toMatchObject({ count: 0, lines: [] });
+  });
+});
+
+describe('chaos lane output tails', () => {
+  it('a FIFO or a device reads as nothing (no wait); a regular file reads its tail', async () => {
+    const fifo = mkfifo('lane.log');
+    expect(await readTail(fifo)).toBe('');
+    expect(await readSince(fifo, 0)).toBe('');
+    expect(await readTail('/dev/zero')).toBe('');
+    const file = path.join(dir, 'lane-ok.log');
+    await writeFile(file, 'a\nb\n');
+    expect(await readTail(file, 2)).toBe('b\n');
   });
 });
