@@ -91,5 +91,22 @@ async function bundleCli() {
     sourcemap: false,
     legalComments: 'eof',
     logLevel: 'warning',
+    plugins: [zodWithoutLocales()],
   });
+}
+
+/**
+ * zod re-exports its ~50 translations as `z.locales` (a namespace esbuild cannot tree-shake): 357 KB of the 1.1 MB a
+ * `hunt collect` compiles at start-up. hunt never reads `z.locales` (zod's own English messages come from
+ * locales/en.js, imported directly and left alone), so the bundle gets an empty namespace in its place.
+ */
+function zodWithoutLocales() {
+  const inZod = /[\\/]node_modules[\\/]zod[\\/]/;
+  return {
+    name: 'zod-without-locales',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) => (inZod.test(a.importer) ? { path: 'zod-locales', namespace: 'hunt-empty' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'hunt-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+    },
+  };
 }

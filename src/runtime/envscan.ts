@@ -6,9 +6,10 @@
  * PWD. Killing is by cgroup or (pid, start id) registry only. Linux: /proc/<pid>/environ; elsewhere: `ps eww` (environment appended
  * to the command line).
  */
-import { promises as fsp } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import { captureTool } from './capture.js';
+import { readProcFile } from './proctable.js';
 import { sendSignal } from './signals.js';
 
 export interface EnvMatch {
@@ -16,24 +17,24 @@ export interface EnvMatch {
   command: string;
 }
 
+/** environ is at most the kernel's argument limit (2 MiB on common builds): never cut below that. */
+const ENVIRON_MAX = 4 * 1024 * 1024;
+
 async function fromProc(needle: string, exact: boolean): Promise<EnvMatch[]> {
-  const pids = (await fsp.readdir('/proc')).filter((d) => /^\d+$/.test(d)).map(Number);
+  // Synchronous reads, like the process table (proctable.ts says why): every command hunt runs ends with a sweep.
+  const pids = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
   const out: EnvMatch[] = [];
-  await Promise.all(
-    pids.map(async (pid) => {
-      if (pid === process.pid) return;
-      try {
-        const env = await fsp.readFile(`/proc/${pid}/environ`, 'latin1');
-        if (exact ? !env.split('\0').includes(needle) : !env.includes(needle)) return;
-        const stat = await fsp.readFile(`/proc/${pid}/stat`, 'utf8');
-        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return; // a zombie is already dead
-        const cmd = (await fsp.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
-        out.push({ pid, command: cmd });
-      } catch {
-        /* not ours to read, or gone */
-      }
-    }),
-  );
+  for (const pid of pids) {
+    if (pid === process.pid) continue;
+    const env = readProcFile(`/proc/${pid}/environ`, ENVIRON_MAX, 'latin1');
+    if (env === null || (exact ? !env.split('\0').includes(needle) : !env.includes(needle))) continue; // not ours to read, gone, or not it
+    const stat = readProcFile(`/proc/${pid}/stat`, 64 * 1024);
+    if (stat === null || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue; // gone, or a zombie: already dead
+    const cmd = (readProcFile(`/proc/${pid}/cmdline`, 1024 * 1024) ?? '').split('\0').filter(Boolean).join(' ');
+    out.push({ pid, command: cmd });
+  }
   return out;
 }
 

@@ -70,7 +70,7 @@ let intervalMs = 100;
  */
 export function sampleTable(notBefore?: number): Promise<ProcInfo[]> {
   if (inFlight && (notBefore === undefined || inFlight.startedAt >= notBefore)) return inFlight.table;
-  const table = listProcesses();
+  const table = listProcesses({ reuseCommands: true });
   const mine = { startedAt: Date.now(), table };
   inFlight = mine;
   void table
