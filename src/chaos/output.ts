@@ -1,4 +1,7 @@
-/** Reading a lane's output files: bounded tails, never through a symlink (a target could plant one to a secret). */
+/**
+ * Reading a lane's output files: bounded tails, never through a symlink (a target could plant one to a secret), never
+ * from a FIFO or device (opened non-blocking and refused after fstat: a target could leave a pipe where its log was).
+ */
 import { constants, promises as fsp } from 'node:fs';
 
 const TAIL_BYTES = 64 * 1024;
@@ -9,12 +12,14 @@ export async function readTail(file: string, bytes = TAIL_BYTES): Promise<string
   return buf ? buf.data.toString('utf8') : '';
 }
 
-/** The last `bytes` of a file and the offset they start at (null when missing, unreadable or a symlink). */
+/** The last `bytes` of a file and the offset they start at (null when missing, unreadable, a symlink or not a regular file). */
 export async function readTailBytes(file: string, bytes: number): Promise<{ data: Buffer; start: number } | null> {
   try {
-    const h = await fsp.open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    const h = await fsp.open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
     try {
-      const { size } = await h.stat();
+      const st = await h.stat();
+      if (!st.isFile()) return null;
+      const { size } = st;
       const start = Math.max(0, size - bytes);
       const data = Buffer.alloc(size - start);
       await h.read(data, 0, data.length, start);

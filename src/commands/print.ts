@@ -23,6 +23,26 @@ export function checkLines(checks: readonly Pick<Check, 'id' | 'status' | 'summa
   return checks.map((c) => `${c.status.padEnd(4)} ${c.id.padEnd(width)} ${oneLine(c.summary, 200)}`);
 }
 
+/** Where a rendered report set went (the render pipeline's paths). */
+export interface ReportSetPaths {
+  json: string;
+  md: string;
+  junit?: string;
+  comment?: string;
+}
+
+/** The lines of a rendered verdict: "verdict: <status> (exit <n>)<suffix>", its reasons, then the files written. */
+export function verdictLines(status: string, exitCode: number, reasons: readonly GateReason[], paths: ReportSetPaths, suffix = ''): string[] {
+  return [
+    `verdict: ${status} (exit ${exitCode})${suffix}`,
+    ...reasonLines(reasons),
+    `json: ${paths.json}`,
+    `markdown: ${paths.md}`,
+    ...(paths.junit ? [`junit: ${paths.junit}`] : []),
+    ...(paths.comment ? [`comment: ${paths.comment}`] : []),
+  ];
+}
+
 /** Writes the result: `json` as one object with --json, else `lines()` as plain text. */
 export function printResult(ctx: Pick<RunContext, 'json'>, json: unknown, lines: () => string[]): void {
   process.stdout.write(ctx.json ? `${JSON.stringify(json)}\n` : `${lines().join('\n')}\n`);

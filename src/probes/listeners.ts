@@ -5,6 +5,7 @@
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import { runCommand } from '../runtime/exec.js';
+import { fdLinks } from '../runtime/fdsample.js';
 import { listProcesses } from '../runtime/proctable.js';
 
 export interface Listener {
@@ -65,23 +66,13 @@ async function socketOwners(inodes: Set<string>): Promise<Map<string, number[]>>
   const pids = (await fsp.readdir('/proc')).filter((d) => /^\d+$/.test(d));
   await Promise.all(
     pids.map(async (pid) => {
-      let fds: string[];
-      try {
-        fds = await fsp.readdir(`/proc/${pid}/fd`);
-      } catch {
-        return; // not ours to read, or exited
-      }
-      for (const fd of fds) {
-        try {
-          const link = await fsp.readlink(`/proc/${pid}/fd/${fd}`);
-          const m = /^socket:\[(\d+)\]$/.exec(link);
-          if (!m || !inodes.has(m[1])) continue;
-          const list = owners.get(m[1]) ?? [];
-          if (!list.includes(Number(pid))) list.push(Number(pid));
-          owners.set(m[1], list);
-        } catch {
-          /* fd closed meanwhile */
-        }
+      // [] when not ours to read, or exited
+      for (const { link } of await fdLinks(pid)) {
+        const m = /^socket:\[(\d+)\]$/.exec(link);
+        if (!m || !inodes.has(m[1])) continue;
+        const list = owners.get(m[1]) ?? [];
+        if (!list.includes(Number(pid))) list.push(Number(pid));
+        owners.set(m[1], list);
       }
     }),
   );
@@ -128,14 +119,7 @@ export async function listenerOwnedBy(port: number, pids: Iterable<number>): Pro
   }
   if (!inodes.size) return false;
   for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = await fsp.readdir(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      const link = await fsp.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    for (const { link } of await fdLinks(pid)) {
       const m = /^socket:\[(\d+)\]$/.exec(link);
       if (m && inodes.has(m[1])) return true;
     }

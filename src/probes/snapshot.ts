@@ -119,7 +119,8 @@ export async function takeSnapshot(bound: RunBinding, opts: SnapshotOptions): Pr
   const signatures = snapshotSignatures(bound, scan);
   const inWindow = signatures.reduce((n, s) => n + (s.countWindow ?? 0), 0);
   const missing = scan.sources.filter((s) => s.missing || s.error).map((s) => s.source);
-  const noTs = scan.sources.filter((s) => !s.windowKnown && !s.missing && s.linesTotal > 0).map((s) => s.source);
+  // An unreadable file also makes the window unknown; that source is named as unreadable, not as lacking timestamps.
+  const noTs = scan.sources.filter((s) => !s.windowKnown && !s.missing && !s.error && s.linesTotal > 0).map((s) => s.source);
   const unknown = signatures.filter((s) => s.countWindow === null).map((s) => s.name);
   const notes = [
     missing.length ? `missing/unreadable: ${missing.join(', ')}` : '',

@@ -6,6 +6,7 @@
  */
 import { constants as fsc, promises as fsp } from 'node:fs';
 import { InputError } from '../errors.js';
+import { fileKind } from './open-regular.js';
 import { findJsonStructureProblem, MAX_JSON_DEPTH } from './json-structure.js';
 
 /** Largest input file read (bytes). JSON.parse of more would approach V8's string limit (~512 MiB). */
@@ -28,11 +29,9 @@ function describeOsError(err: NodeJS.ErrnoException): string {
 }
 
 function kindOf(st: import('node:fs').Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a FIFO (named pipe)';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+  const kind = fileKind(st);
+  if (kind === 'FIFO') return 'a FIFO (named pipe)';
+  return kind === 'special file' ? 'not a regular file' : `a ${kind}`;
 }
 
 /** Shows control characters as \uXXXX so text from a file never reaches a terminal or CI log raw. */

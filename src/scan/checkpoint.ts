@@ -5,9 +5,9 @@
  * ignored (never trusted): the source is then counted from scratch and the checkpoint rewritten.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomic } from '../runtime/fs.js';
+import { openRegular } from '../runtime/open-regular.js';
 import type { FilePoint } from './identity.js';
 import type { SigSpec } from './params.js';
 
@@ -61,7 +61,12 @@ function validPoint(p: unknown, nSigs: number): p is FilePoint {
 export async function loadCheckpoint(file: string, sourcePath: string, key: string, nSigs: number): Promise<SourceCheckpoint | null> {
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    const fh = await openRegular(file); // a FIFO planted in the state directory must not hang the scan
+    try {
+      data = JSON.parse(await fh.readFile('utf8'));
+    } finally {
+      await fh.close();
+    }
   } catch {
     return null;
   }

@@ -3,12 +3,13 @@
  * file streamed through gunzip, optionally skipping the content before a resume point while checking that
  * the skipped bytes are the ones the point describes.
  */
-import { createReadStream, readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { LineCounter } from './count.js';
 import { hashBytes, type FilePoint } from './identity.js';
 import type { CountParams, CountResult } from './params.js';
 import { zlib } from '../runtime/builtin.js';
+import { openRegular, regularReadStream } from '../runtime/open-regular.js';
 
 const SAMPLE = 256 * 1024;
 const YIELD_EVERY = 4; // chunks between event-loop turns (a 4 MiB chunk scans in about a millisecond) // what the literal planner looks at to find each literal's rarest bytes
@@ -37,7 +38,7 @@ export async function countRange(fh: FileHandle, start: number, end: number, p: 
 
 /** countRange on a path (the unit a worker thread receives). */
 export async function countPath(path: string, start: number, end: number, p: CountParams): Promise<CountResult> {
-  const fh = await open(path, 'r');
+  const fh = await openRegular(path);
   try {
     return await countRange(fh, start, end, p);
   } finally {
@@ -65,7 +66,7 @@ export async function countGzip(path: string, p: CountParams, from: FilePoint | 
   let headGot = 0;
   const tail = Buffer.alloc(from ? from.tailLen : 0);
   let pos = 0;
-  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const raw = await regularReadStream(path, 256 * 1024);
   const gunzip = zlib().createGunzip();
   raw.pipe(gunzip);
   raw.on('error', (err) => gunzip.destroy(err));

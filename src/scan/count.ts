@@ -12,7 +12,7 @@
 import { LiteralMatcher, literalBytes } from './literal.js';
 import { compileRegexSig, findRegexLines, type RegexSig } from './regex.js';
 import type { CountHit, CountParams, CountResult } from './params.js';
-import { cleanText } from './sampler.js';
+import { cleanText, messageLead, withMessageLead } from './sampler.js';
 import { Teddy } from './wasm/teddy.js';
 import { compileExcludes, lineExcluded, type Exclude } from './exclude.js';
 
@@ -169,7 +169,10 @@ export class LineCounter {
       if (!counted) this.counts[sig]++;
       if (this.p.keepLines > 0 && this.hitsPerSig[sig] < this.p.keepLines) {
         this.hitsPerSig[sig]++;
-        this.hits.push({ sig, offset: lineAbs, text: cleanText(this.buf.subarray(from, Math.min(le, from + this.p.lineBytes))) });
+        const text = cleanText(this.buf.subarray(from, Math.min(le, from + this.p.lineBytes)));
+        // The start of a line longer than the buffer is gone: its message (if any) cannot be found.
+        const lead = prev < 0 && this.longLine >= 0 ? null : messageLead(this.buf, from, le, this.p.lineBytes);
+        this.hits.push({ sig, offset: lineAbs, text: withMessageLead(lead, text) });
       }
     };
     if (this.teddy) {

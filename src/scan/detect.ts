@@ -2,12 +2,11 @@
  * Resolves a source's timestamp spec: what the profile names, or (format 'auto', or 'json' without a field)
  * the format that matches the most lines of a sample from the head of the newest file.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { createTsReader, type TsSpec } from './timestamps.js';
 import { AUTO_ORDER, presetOf, PRESETS, type Preset, type PresetName } from './ts-presets.js';
 import type { ScanSource } from './types.js';
 import { zlib } from '../runtime/builtin.js';
+import { openRegular, regularReadStream } from '../runtime/open-regular.js';
 
 const SAMPLE_BYTES = 64 * 1024;
 const SAMPLE_LINES = 200;
@@ -17,7 +16,7 @@ export const JSON_TIME_FIELDS = ['time', 'timestamp', 'ts', 'date', '@timestamp'
 /** Reads up to 64 KiB from the head of a file (gunzipping when it is gzip). */
 export async function readHead(path: string, gzip: boolean): Promise<Buffer> {
   if (!gzip) {
-    const fh = await open(path, 'r');
+    const fh = await openRegular(path);
     try {
       const buf = Buffer.allocUnsafe(SAMPLE_BYTES);
       const { bytesRead } = await fh.read(buf, 0, SAMPLE_BYTES, 0);
@@ -28,7 +27,7 @@ export async function readHead(path: string, gzip: boolean): Promise<Buffer> {
   }
   const parts: Buffer[] = [];
   let total = 0;
-  const raw = createReadStream(path);
+  const raw = await regularReadStream(path);
   const gunzip = zlib().createGunzip();
   raw.pipe(gunzip);
   raw.on('error', (err) => gunzip.destroy(err));

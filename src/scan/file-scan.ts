@@ -3,13 +3,13 @@
  * scanner's buffer) or a whole gzip file (streamed through gunzip). Also the worker threads' task runner, whose
  * tasks are totals counts (count-io.ts).
  */
-import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { ChunkScanner } from './chunk-scanner.js';
 import { countPath } from './count-io.js';
 import type { CountParams, CountResult, PartialResult, ScanParams } from './params.js';
 import { createTsReader } from './timestamps.js';
 import { zlib } from '../runtime/builtin.js';
+import { regularReadStream } from '../runtime/open-regular.js';
 
 /** The unit a worker thread receives: count a byte range of a plain file (the totals pass). */
 export type ScanTask = { kind: 'count'; path: string; start: number; end: number; params: CountParams };
@@ -81,7 +81,7 @@ async function readAhead(fh: FileHandle, pos: number, end: number, sc: ChunkScan
 /** Streams a gzip file through gunzip into the scanner; bytesRead counts compressed bytes. */
 export async function scanGzip(path: string, params: ScanParams): Promise<PartialResult> {
   const sc = new ChunkScanner(params, 0, NaN);
-  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const raw = await regularReadStream(path, 256 * 1024);
   const gunzip = zlib().createGunzip();
   raw.pipe(gunzip);
   raw.on('error', (err) => gunzip.destroy(err));

@@ -3,8 +3,9 @@
  * `x.log.2.gz`, ...), oldest first (highest number first, the live file last). Gzip is recognised by its
  * magic bytes, not its name.
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { openRegular } from '../runtime/open-regular.js';
 import { expandLogPath, isMultiPath } from './paths.js';
 
 export interface LogFile {
@@ -21,22 +22,27 @@ export interface SourceFiles {
   /** Oldest first. */
   files: LogFile[];
   liveMissing: boolean;
-  /** Problems that are not "missing" (permission denied, a directory where a file was expected, ...). */
+  /** Problems that are not "missing" (permission denied, a directory or FIFO where a file was expected, ...). */
   errors: string[];
 }
+
+/** What to do about a log path that is not a regular file (a pipe, a socket, a device). */
+const NOT_REGULAR_HINT = 'point logs[].path at the regular file the daemon writes (hunt reads log files, not pipes or devices)';
 
 function describe(err: unknown, file: string): string {
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'EACCES' || e.code === 'EPERM') return `${file}: permission denied`;
   if (e.code === 'EISDIR') return `${file}: is a directory`;
+  if (e.code === 'ENOTREG') return `${file}: ${e.message}; ${NOT_REGULAR_HINT}`;
   return `${file}: ${e.code ?? ''} ${e.message}`.trim();
 }
 
 async function inspect(file: string): Promise<LogFile> {
-  const st = await stat(file);
-  if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-  const fh = await open(file, 'r'); // proves readability now rather than halfway through a scan
+  // openRegular refuses a FIFO, socket, device or directory before anything can block on it, and proves
+  // readability now rather than halfway through a scan.
+  const fh = await openRegular(file);
   try {
+    const st = await fh.stat();
     const magic = Buffer.alloc(2);
     const { bytesRead } = await fh.read(magic, 0, 2, 0);
     const gzip = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;

@@ -6,7 +6,8 @@
  * truncation, copy-truncate and a rewrite are detected (the file is then read from its start).
  */
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { openRegular } from '../runtime/open-regular.js';
 import type { LogFile } from './files.js';
 
 /** Bytes hashed at the head of a file and just before a point. */
@@ -77,7 +78,7 @@ export async function findPlainPoint(f: LogFile, points: FilePoint[], used: Set<
   const free = points.filter((p) => !used.has(p) && !p.gzip);
   if (free.length === 0) return null;
   const ordered = [...free.filter((p) => p.dev === f.dev && p.ino === f.ino), ...free.filter((p) => p.dev !== f.dev || p.ino !== f.ino)];
-  const fh = await open(f.path, 'r');
+  const fh = await openRegular(f.path);
   try {
     for (const p of ordered) {
       if (await plainHolds(fh, f, p)) {

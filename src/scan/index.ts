@@ -125,6 +125,9 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
   const found = await discoverFiles(src.path, src.rotated);
   info.missing = found.liveMissing;
   found.errors.forEach((e) => addError(info, e));
+  // A file of the source that could not be read (a FIFO, permission denied, ...) may hold the window's lines:
+  // the window counts are then unknown (null), never the counts of the files that happened to be readable.
+  let unreadable = found.errors.length > 0;
   if (found.files.length === 0) {
     info.windowKnown = false; // nothing could be read: a count of 0 would claim what was not seen
     return { info, acc };
@@ -141,7 +144,7 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
       ts = resolveTsSpec(src.timestamp, head, ctx.tsCap, refMs);
       if (ts.format !== 'none') break;
     } catch (err) {
-      addError(info, describeReadError(err, f.path));
+      addError(info, describeReadError(err, f.path)); // the window pass reads the file again and fails there too
     }
   }
   try {
@@ -154,6 +157,7 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
   if (ts.preset) info.timestampPreset = ts.preset;
   if (ts.format === 'json') info.timestampField = ts.field;
   if (ts.format === 'regex' && !ts.regex) addError(info, `source ${src.source}: timestamp format "regex" needs timestamp.regex`);
+  if (unreadable) info.windowKnown = false;
   if (sigs.length === 0) return { info, acc };
   const specs = sigSpecs(sigs);
   const params: ScanParams = {
@@ -173,16 +177,18 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
     windowScan(found.files, params, ctx.wordFilterMin),
   ]);
   win.errors.forEach((e) => addError(info, e));
+  unreadable ||= win.errors.length > 0;
   for (const part of win.parts) addPartial(acc, info, part, ctx.maxSamples);
   info.seeked = win.seeked;
   info.files = totals ? totals.files : win.files;
   if (totals) {
     totals.counts.forEach((n, i) => (acc[i].total = n));
+    if (totals.failed) info.totalsExact = false; // the files that could not be counted are reported in info.error
     info.linesTotal = totals.lines;
   } else info.linesTotal = info.linesTimestampChecked;
   // Lines were read but none had a timestamp (or the format is unknown): window counts cannot be computed. When
   // the window pass read no file at all, every file was an archive too old to hold window lines: a known 0.
-  if (info.linesTotal > 0 && (ts.format === 'none' || (win.files.length > 0 && !win.timestampsSeen))) info.windowKnown = false;
+  if (unreadable || (info.linesTotal > 0 && (ts.format === 'none' || (win.files.length > 0 && !win.timestampsSeen)))) info.windowKnown = false;
   return { info, acc };
 }
 
@@ -212,7 +218,7 @@ async function countTotals(src: ScanSource, files: LogFile[], specs: SigSpec[], 
     ),
   );
   const ok = counted.filter((c) => c !== null);
-  const out = { files: ok.map((c) => c.file.path), counts: specs.map(() => 0), lines: 0 };
+  const out = { files: ok.map((c) => c.file.path), counts: specs.map(() => 0), lines: 0, failed: ok.length < counted.length };
   for (const c of ok) {
     c.counts.forEach((n, i) => (out.counts[i] += n));
     out.lines += c.lines;

@@ -1,7 +1,7 @@
 /**
- * Reads one field of a JSON log line straight from its bytes: walks the object, skipping values it does not
- * need, descending only along the field path. No JSON.parse, no string per line; a line that is not a JSON
- * object (or is cut off before the field) simply has no timestamp.
+ * Reads fields of a JSON log line straight from its bytes: walks the object, skipping values it does not need,
+ * descending only along the field path. No JSON.parse, no string per line; a line that is not a JSON object (or
+ * is cut off before the field) simply has no timestamp. The message field is found the same way, for samples.
  */
 import { parseTsText } from './iso.js';
 
@@ -104,5 +104,41 @@ export function jsonFieldValue(b: Uint8Array, s: number, e: number, path: Uint8A
     i = skipWs(b, i, e);
     if (b[i] === 0x2c) i++;
     else return NaN;
+  }
+}
+
+/** Top-level fields that carry a JSON log line's message (pino, bunyan, zap, slog, logrus: msg; winston: message). */
+export const JSON_MESSAGE_FIELDS = ['msg', 'message'] as const;
+const MESSAGE_KEYS = JSON_MESSAGE_FIELDS.map((k) => Buffer.from(k));
+
+/**
+ * The first top-level message field (JSON_MESSAGE_FIELDS) of the JSON object line [s, e) whose value is a
+ * non-empty string: its key and the byte range of the value between its quotes (escapes kept as written; a value
+ * cut off by `e` runs to e). null when the line is not a JSON object or has no such field before `e`.
+ */
+export function jsonMessageField(b: Uint8Array, s: number, e: number): { key: string; start: number; end: number } | null {
+  let i = skipWs(b, s, e);
+  if (b[i] !== 0x7b) return null;
+  i++;
+  for (;;) {
+    i = skipWs(b, i, e);
+    if (i >= e || b[i] !== QUOTE) return null;
+    const kEnd = skipString(b, i, e);
+    if (kEnd < 0) return null;
+    const k = MESSAGE_KEYS.findIndex((key) => keyEquals(b, i + 1, kEnd - 1, key));
+    i = skipWs(b, kEnd, e);
+    if (b[i] !== 0x3a) return null;
+    i = skipWs(b, i + 1, e);
+    if (i >= e) return null;
+    if (k >= 0 && b[i] === QUOTE) {
+      const end = skipString(b, i, e);
+      const valueEnd = end < 0 ? e : end - 1;
+      if (valueEnd > i + 1) return { key: JSON_MESSAGE_FIELDS[k], start: i + 1, end: valueEnd };
+    }
+    i = skipValue(b, i, e);
+    if (i < 0) return null;
+    i = skipWs(b, i, e);
+    if (b[i] === 0x2c) i++;
+    else return null;
   }
 }

@@ -6,7 +6,7 @@
  * the interval between marks it was appended in. The release gate marks at T0 and at each phase boundary;
  * staging-chaos marks before a signal. Marks are plain JSON: a journal can store them for resume.
  */
-import { open } from 'node:fs/promises';
+import { openRegular } from '../runtime/open-regular.js';
 import type { Redactor } from '../runtime/redact.js';
 import { readHead } from './detect.js';
 import { describeReadError, discoverFiles, type LogFile } from './files.js';
@@ -29,7 +29,7 @@ export interface LogMark {
 const WHOLE = Number.MAX_SAFE_INTEGER;
 
 async function lastLineEnd(f: LogFile): Promise<number> {
-  const fh = await open(f.path, 'r');
+  const fh = await openRegular(f.path);
   try {
     const block = Buffer.allocUnsafe(64 * 1024);
     for (let end = f.size; end > 0;) {
@@ -64,7 +64,7 @@ async function markFile(f: LogFile): Promise<FilePoint> {
     };
   }
   const offset = await lastLineEnd(f);
-  const fh = await open(f.path, 'r');
+  const fh = await openRegular(f.path);
   try {
     return await pointOf(fh, f, offset, 0, []);
   } finally {

@@ -84,7 +84,9 @@ export async function expandLogPath(pattern: string): Promise<string[]> {
     found.map(async (m) => {
       try {
         const st = await stat(m.file);
-        return st.isFile() ? { ...m, mtime: st.mtimeMs } : null;
+        // A directory is not a match; a FIFO, socket or device is, so that the scan reports it (files.ts)
+        // instead of dropping a path the daemon may be writing through.
+        return st.isDirectory() ? null : { ...m, mtime: st.mtimeMs };
       } catch {
         return null;
       }

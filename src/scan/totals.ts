@@ -4,7 +4,7 @@
  * checkpointed full scan (counts from the point plus the appended bytes) and by the appended-bytes scan of
  * the gate and chaos (the appended bytes alone, with their matching lines).
  */
-import { open } from 'node:fs/promises';
+import { openRegular } from '../runtime/open-regular.js';
 import { readHead } from './detect.js';
 import { alignToLineStart } from './file-scan.js';
 import type { LogFile } from './files.js';
@@ -49,7 +49,7 @@ async function countSplit(f: LogFile, start: number, end: number, p: CountParams
   }
   const target = sp.rangeBytes ?? (len < PARALLEL_MIN || sp.workers <= 1 ? len : Math.max(MIN_RANGE, Math.ceil(len / (RANGES_PER_THREAD * sp.workers))));
   const n = target > 0 ? Math.max(1, Math.ceil(len / target)) : 1;
-  const fh = await open(f.path, 'r');
+  const fh = await openRegular(f.path);
   try {
     if (n === 1) return await countRange(fh, start, end, p);
     const cuts = [start];
@@ -130,7 +130,7 @@ export async function countFrom(f: LogFile, from: FilePoint | null, p: CountPara
   }
   const start = from ? from.offset : 0;
   const r = await countSplit(f, start, f.size, p, sp);
-  const fh = await open(f.path, 'r');
+  const fh = await openRegular(f.path);
   try {
     const point = await pointOf(fh, f, r.committedOffset, (from?.lines ?? 0) + r.committedLines, add(base(from), r.committedCounts));
     return { file: f, from, read: r, point, counts: add(base(from), r.counts), lines: (from?.lines ?? 0) + r.lines };

@@ -84,7 +84,7 @@ export interface ScanTuning {
 export interface SignatureCount {
   name: string;
   source: string;
-  /** null when the window could not be computed: the source's lines carry no recognisable timestamp, or it could not be read. */
+  /** null when the window could not be computed: the source's lines carry no recognisable timestamp, or a file of it could not be read. */
   countWindow: number | null;
   countTotal: number;
   /** ISO timestamps of the first/last match inside the window (null when none). */
@@ -100,7 +100,7 @@ export interface SourceScanInfo {
   /** Files actually read, oldest first. */
   files: string[];
   missing: boolean;
-  /** Read error that is not "missing" (permission denied, ...): reported, not fatal. */
+  /** Read error that is not "missing" (permission denied, not a regular file, ...): reported, not fatal; the window is then unknown. */
   error?: string;
   /** Base format actually used (auto-detected when the source named none); a preset reads as 'pattern' or 'iso'. */
   timestampFormat: 'iso' | 'json' | 'epoch-ms' | 'regex' | 'pattern' | 'none';
@@ -114,14 +114,14 @@ export interface SourceScanInfo {
   linesTimestampChecked: number;
   /** Of those, lines without a timestamp of their own (they inherit the previous timestamped line's). */
   linesWithoutTimestamp: number;
-  /** false when the window counts of this source are unknown (no recognisable timestamp, nothing readable). */
+  /** false when the window counts of this source are unknown (no recognisable timestamp, a file that could not be read). */
   windowKnown: boolean;
   /** Whether a binary-search seek to the window start was used (vs a full scan). */
   seeked: boolean;
   bytesRead: number;
   /** Bytes whose counts came from the checkpoint instead of being read again. */
   bytesFromCheckpoint: number;
-  /** false when totals were skipped (window-only scan). */
+  /** false when totals were skipped (window-only scan) or a file could not be counted. */
   totalsExact: boolean;
 }
 

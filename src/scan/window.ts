@@ -5,7 +5,7 @@
  * archive last modified more than a day before the window (a day: zone-less stamps read in the wrong zone)
  * cannot hold window lines and is not decompressed.
  */
-import { open } from 'node:fs/promises';
+import { openRegular } from '../runtime/open-regular.js';
 import { scanGzip, scanRange } from './file-scan.js';
 import { describeReadError, type LogFile } from './files.js';
 import { ORDER_SLACK_MS } from './line-walk.js';
@@ -42,7 +42,7 @@ export async function windowScan(files: LogFile[], params: ScanParams, wordFilte
         part = await scanGzip(f.path, params);
         firstTs = part.firstTs;
       } else {
-        const fh = await open(f.path, 'r');
+        const fh = await openRegular(f.path);
         try {
           const plan = await planWindowSeek(fh, f.size, win);
           firstTs = plan.firstTs;

@@ -99,10 +99,31 @@ function clean(bytes: Buffer): string {
   return t;
 }
 
+/** `msg: <value>` of a JSON object line's first non-empty string msg/message field (value as JSON writes it), else null. */
+function messageLead(line: Buffer, sampleBytes: number): string | null {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
+  for (const [k, v] of Object.entries(obj)) {
+    if ((k === 'msg' || k === 'message') && typeof v === 'string' && v !== '') {
+      return `${k}: ${clean(Buffer.from(JSON.stringify(v).slice(1, -1), 'utf8').subarray(0, sampleBytes))}`;
+    }
+  }
+  return null;
+}
+
 function sample(line: Buffer, at: number, m: number, sampleBytes: number): string {
   const c = Math.max(8, Math.floor(sampleBytes / 16));
-  if (m === 0 || at + m <= Math.floor(sampleBytes / 5)) return clean(line.subarray(0, sampleBytes));
-  return `${clean(line.subarray(0, c))} … ${clean(line.subarray(Math.max(0, at - c), at + m + c))}`;
+  const excerpt =
+    m === 0 || at + m <= Math.floor(sampleBytes / 5)
+      ? clean(line.subarray(0, sampleBytes))
+      : `${clean(line.subarray(0, c))} … ${clean(line.subarray(Math.max(0, at - c), at + m + c))}`;
+  const lead = messageLead(line, sampleBytes);
+  return lead === null ? excerpt : `${lead} … ${excerpt}`;
 }
 
 /** Splits a file into lines (LF; a last line without LF counts; no phantom line after a final LF). */

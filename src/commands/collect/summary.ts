@@ -1,6 +1,7 @@
 /** The human summary `hunt collect` prints on stdout (pure: snapshot in, lines out). */
 import type { RuntimeSnapshot } from '../../probes/snapshot-types.js';
 import { windowUnknownHint } from '../../probes/snapshot.js';
+import { oneLine } from '../print.js';
 
 /** A few lines: where the snapshot is, the target's state, the signature counts, what was missing. */
 export function summaryLines(s: RuntimeSnapshot, file: string): string[] {
@@ -19,6 +20,7 @@ export function summaryLines(s: RuntimeSnapshot, file: string): string[] {
   ];
   if (s.summary.commandsTimedOut.length) lines.push(`timed out: ${s.summary.commandsTimedOut.join(', ')} command`);
   if (s.summary.logSourcesMissing.length) lines.push(`log sources missing or unreadable: ${s.summary.logSourcesMissing.join(', ')}`);
+  for (const l of s.logs) if (l.error) lines.push(oneLine(`warning: log source "${l.source}": ${l.error}`, 600));
   for (const src of s.summary.logSourcesWithoutTimestamps ?? []) lines.push(`warning: ${windowUnknownHint(src)}`);
   const unknown = s.summary.signaturesWindowUnknown ?? [];
   if (unknown.length) lines.push(`window count unknown (null, not 0) for: ${unknown.join(', ')}`);

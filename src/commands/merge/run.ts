@@ -7,7 +7,7 @@ import { loadAllowlist } from '../../report/allowlist-file.js';
 import { renderPipeline } from '../../report/pipeline.js';
 import { assertValidReport } from '../../report/validate.js';
 import { prepareOutDir } from '../out-dir.js';
-import { printResult, printWarnings, reasonLines } from '../print.js';
+import { printResult, printWarnings, verdictLines } from '../print.js';
 import type { RunContext } from '../types.js';
 import type { MergeOptions } from './spec.js';
 
@@ -63,12 +63,7 @@ export async function run(opts: MergeOptions, ctx: RunContext): Promise<number> 
   }));
   printResult(ctx, { verdict: verdict.status, exitCode: result.exitCode, release: merged.report.release, lanes, reasons: verdict.reasons, paths }, () => [
     ...lanes.map((l) => `lane ${l.namespace}: ${l.verdict} (${l.runId}${l.hostname ? ` on ${l.hostname}` : ''})`),
-    `verdict: ${verdict.status} (exit ${result.exitCode}), release ${merged.report.release}`,
-    ...reasonLines(verdict.reasons),
-    `json: ${paths.json}`,
-    `markdown: ${paths.md}`,
-    ...(paths.junit ? [`junit: ${paths.junit}`] : []),
-    ...(paths.comment ? [`comment: ${paths.comment}`] : []),
+    ...verdictLines(verdict.status, result.exitCode, verdict.reasons, paths, `, release ${merged.report.release}`),
   ]);
   return result.exitCode;
 }

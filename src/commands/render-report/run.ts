@@ -6,7 +6,7 @@ import { renderPipeline } from '../../report/pipeline.js';
 import { assertValidReport } from '../../report/validate.js';
 import type { RunContext } from '../types.js';
 import type { RenderReportOptions } from './spec.js';
-import { printResult, printWarnings, reasonLines } from '../print.js';
+import { printResult, printWarnings, verdictLines } from '../print.js';
 
 /** Default output paths next to the input: report.json -> report.normalized.json + report.md. */
 export function defaultOutputs(input: string): { json: string; md: string } {
@@ -54,13 +54,6 @@ export async function run(opts: RenderReportOptions, ctx: RunContext): Promise<n
     paths,
     ...(allowlist ? { allowlist: result.report.metadata?.allowlist } : {}),
   };
-  printResult(ctx, out, () => [
-    `verdict: ${verdict.status} (exit ${result.exitCode})`,
-    ...reasonLines(verdict.reasons),
-    `json: ${paths.json}`,
-    `markdown: ${paths.md}`,
-    ...(paths.junit ? [`junit: ${paths.junit}`] : []),
-    ...(paths.comment ? [`comment: ${paths.comment}`] : []),
-  ]);
+  printResult(ctx, out, () => verdictLines(verdict.status, result.exitCode, verdict.reasons, paths));
   return result.exitCode;
 }

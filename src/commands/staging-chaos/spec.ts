@@ -22,7 +22,7 @@ export interface StagingChaosOptions extends ProfileFlags {
 export const stagingChaosSpec = defineCommand<StagingChaosOptions>({
   name: 'staging-chaos',
   summary:
-    'run the chaos matrix (port collision, second instance, reload signal, missing env, upstream outage, crash, SIGTERM, bad config) in isolated sandboxes',
+    'run the chaos matrix (port collision, second instance, reload, missing env, upstream outage, crash recovery, graceful shutdown, bad config, chaos.custom[] as custom:<name>) in isolated sandboxes',
   configure: (cmd) =>
     addOptions(cmd, [
       ...profileOptions(),

@@ -89,6 +89,12 @@ export function appendedStep(deps: string[]): StepDef {
       } else if (seen.length) {
         summary = `below the blocking severity (${blocking}) only: ${seen.map((s) => `${s.name}=${s.count}`).join(', ')}`;
       }
+      // What could not be read is unknown, not "nothing logged": a doubt never passes.
+      const unreadable = res.sources.filter((src) => src.error).map((src) => src.source);
+      if (!failing.length && unreadable.length) {
+        status = 'warn';
+        summary = `${summary}; log source(s) not readable, what they logged since T0 is unknown: ${unreadable.join(', ')}`;
+      }
       const cause = failing[0]?.lines[0];
       const metadata = {
         rule: 'errors-during-change',

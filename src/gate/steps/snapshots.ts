@@ -130,7 +130,7 @@ export function finalStep(deps: string[]): StepDef {
       const unverifiable = [...new Set(unknown.map((x) => x.source))];
       const parts = [
         `${s.signatures.length} signature(s) over the last ${s.window.minutes} min: ${seen.length ? seen.join(', ') : 'none seen'}`,
-        missing.length ? `missing log source(s): ${missing.join(', ')}` : '',
+        missing.length ? `missing or unreadable log source(s): ${missing.join(', ')}` : '',
         unverifiable.length
           ? `window-unverifiable: ${unverifiable
               .map(
@@ -145,7 +145,10 @@ export function finalStep(deps: string[]): StepDef {
       ];
       const summary = parts.filter(Boolean).join('; ');
       const evidence = [
-        ...s.logs.map((l) => `${l.source}: ${l.missing ? 'MISSING' : `${l.files.length} file(s), ${l.linesTotal} line(s)`} (${l.path})`),
+        ...s.logs.map(
+          (l) =>
+            `${l.source}: ${l.missing ? 'MISSING' : `${l.files.length} file(s), ${l.linesTotal} line(s)`} (${l.path})${l.error ? `; UNREADABLE: ${l.error}` : ''}`,
+        ),
         ...(s.summary.logSourcesWithoutTimestamps ?? []).map((src) => windowUnknownHint(src)),
       ];
       const metadata = unverifiable.length ? { rule: 'window-unverifiable', sources: unverifiable, signatures: unknown.map((x) => x.name) } : undefined;
