@@ -4,9 +4,6 @@ import { defineConfig } from 'vitest/config';
 // timeouts are for hangs, not speed: CI runs the suite beside a CPU hog (.ci/run).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // *.slow.test.ts (the packed tarball installed with npm and pnpm) runs as `npm run test:package`
-    exclude: ['**/node_modules/**', 'test/**/*.slow.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
@@ -14,5 +11,18 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // This suite may itself run on GitHub Actions: hunt processes it spawns must not annotate or summarise that job.
     env: { GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' },
+    projects: [
+      {
+        extends: true,
+        // In-process tests (and the hostile corpus, which spawns the CLI) share a worker's module cache: none of them
+        // mocks a module or changes process.env/cwd, and a fresh process per file was a quarter of the suite's CPU.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/hostile/**/*.test.ts'], isolate: false },
+      },
+      {
+        extends: true,
+        // *.slow.test.ts (the packed tarball installed with npm and pnpm) runs as `npm run test:package`
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: ['test/**/*.slow.test.ts'] },
+      },
+    ],
   },
 });

@@ -5,5 +5,5 @@ import base from './vitest.config.js';
 // registry and spends a few minutes of CPU in npm and pnpm, so it is its own step (CI runs it after `npm test`)
 // instead of doubling the suite a developer runs after every change.
 export default defineConfig({
-  test: { ...base.test, include: ['test/**/*.slow.test.ts'], exclude: [] },
+  test: { ...base.test, projects: undefined, include: ['test/**/*.slow.test.ts'] },
 });

@@ -105,6 +105,7 @@ export async function runScenario(def: ScenarioDef, port: PortReservation, s: Ru
     } catch (err) {
       rec.fail('setup', `hunt could not complete the scenario: ${errorMessage(err)}`);
     }
+    await pre?.watch.sample(); // the targets are alive until the stop: what they hold open now is theirs
     await stopTargets(lane, rec, s.bound.chaos.gracefulShutdown.deadlineMs);
     for (const t of lane.targets) {
       const why = await lane.enclosureFailure(t);

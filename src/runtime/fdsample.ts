@@ -5,7 +5,8 @@
  * held open for writing by a process of the lane is the lane's. Elsewhere it returns nothing (the audit
  * then attributes by name and content only, and says so).
  */
-import { promises as fsp } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readProcFile } from './proctable.js';
 
 export interface OpenFile {
   pid: number;
@@ -31,16 +32,17 @@ export interface FdLink {
  * exited, no procfs). A descriptor closed while it is read is left out. Never throws.
  */
 export async function fdLinks(pid: number | string): Promise<FdLink[]> {
+  // Synchronous, like the process table (proctable.ts says why): the listener probe walks every process's fds.
   let fds: string[];
   try {
-    fds = await fsp.readdir(`/proc/${pid}/fd`);
+    fds = readdirSync(`/proc/${pid}/fd`);
   } catch {
     return [];
   }
   const out: FdLink[] = [];
   for (const fd of fds) {
     try {
-      out.push({ fd, link: await fsp.readlink(`/proc/${pid}/fd/${fd}`) });
+      out.push({ fd, link: readlinkSync(`/proc/${pid}/fd/${fd}`) });
     } catch {
       /* closed meanwhile */
     }
@@ -56,12 +58,8 @@ export async function openFiles(pids: number[]): Promise<OpenFile[]> {
     pids.map(async (pid) => {
       for (const { fd, link } of await fdLinks(pid)) {
         if (!link.startsWith('/')) continue; // sockets, pipes, anon inodes
-        try {
-          const info = await fsp.readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
-          out.push({ pid, path: link.replace(/ \(deleted\)$/, ''), write: fdinfoWrites(info) });
-        } catch {
-          /* closed meanwhile */
-        }
+        const info = readProcFile(`/proc/${pid}/fdinfo/${fd}`, 64 * 1024);
+        if (info !== null) out.push({ pid, path: link.replace(/ \(deleted\)$/, ''), write: fdinfoWrites(info) }); // null: closed meanwhile
       }
     }),
   );
