@@ -92,19 +92,38 @@ async function tick(): Promise<void> {
   for (const l of [...listeners]) l(table);
 }
 
-/** Calls `fn` with the process table every `everyMs` until the returned unsubscribe is called. */
+/**
+ * A target's first seconds are when daemons fork, daemonize and re-parent helpers: the table is read every
+ * `everyMs` for BUSY_MS after any subscription, then every SETTLED_MS (a late helper that lives is still seen; a
+ * cgroup lane sees everything anyway). Reading the table ten times a second for a whole gate was most of hunt's
+ * own CPU in a gate.
+ */
+const BUSY_MS = 3000;
+const SETTLED_MS = 400;
+let lastSubscribeMs = 0;
+
+function schedule(): void {
+  const delay = Date.now() - lastSubscribeMs < BUSY_MS ? intervalMs : Math.max(intervalMs, SETTLED_MS);
+  timer = setTimeout(() => {
+    timer = null;
+    void tick().then(() => {
+      if (listeners.size && !timer) schedule();
+    });
+  }, delay);
+  timer.unref(); // sampling alone never keeps hunt alive
+}
+
+/** Calls `fn` with the process table every `everyMs` (SETTLED_MS once settled) until the returned unsubscribe is called. */
 export function subscribeSampler(fn: Listener, everyMs: number): () => void {
   listeners.add(fn);
   intervalMs = Math.min(intervalMs, everyMs);
-  if (!timer) {
-    timer = setInterval(() => void tick(), intervalMs);
-    timer.unref(); // sampling alone never keeps hunt alive
-  }
+  lastSubscribeMs = Date.now();
+  if (!timer) schedule();
   void tick();
   return () => {
     listeners.delete(fn);
-    if (!listeners.size && timer) {
-      clearInterval(timer);
+    if (!listeners.size) {
+      if (timer) clearTimeout(timer);
       timer = null;
       intervalMs = 100;
     }

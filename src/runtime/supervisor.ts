@@ -23,7 +23,7 @@ export interface SuperviseOptions {
   env: NodeJS.ProcessEnv;
   stdoutFile: string;
   stderrFile: string;
-  /** How often the tree is sampled while it runs (default 100 ms). */
+  /** How often the tree is sampled in its first seconds (default 100 ms; every 400 ms at most once settled). */
   sampleIntervalMs?: number;
   /** target.user: run as this user when hunt is root. */
   user?: string | null;
