@@ -21,8 +21,9 @@ const { spawn } = require('node:child_process');
 const worker = spawn(process.execPath, ['-e', 'process.on("SIGTERM",()=>process.exit(0)); setInterval(()=>{},1000)'], { stdio: 'ignore' });
 const escaped = spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], { stdio: 'ignore', detached: true });
 escaped.unref();
-console.log('tree', process.pid, worker.pid, escaped.pid);
+// the handler goes in before the pids are printed: the test may signal as soon as it reads them
 process.on('SIGTERM', () => { worker.kill('SIGTERM'); process.exit(0); });
+console.log('tree', process.pid, worker.pid, escaped.pid);
 setInterval(() => {}, 1000);
 `;
 
