@@ -90,8 +90,12 @@ async function bundleCli() {
     banner: { js: "import { createRequire as __huntCreateRequire } from 'node:module'; const require = __huntCreateRequire(import.meta.url);" },
     sourcemap: false,
     legalComments: 'eof',
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
     plugins: [zodWithoutLocales()],
+    // the validated-profile cache (src/config/profile-cache.ts) keys its entries by the build that accepted them
+    define: { __HUNT_BUILD_ID__: JSON.stringify(hash) },
   });
 }
 

@@ -3,7 +3,7 @@
  * write one with type checking and check one without running hunt.
  */
 import { HuntError } from '../errors.js';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import type { HuntConfig, HuntConfigInput } from '../config/schema.js';
 
 export type { HuntConfig, HuntConfigInput };

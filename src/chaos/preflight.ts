@@ -4,7 +4,8 @@
  * must never aim at the production port.
  */
 import { ConfigError, UsageError } from '../errors.js';
-import { allScenarios, type HuntConfig } from '../config/schema.js';
+import { allScenarios } from '../config/scenarios.js';
+import type { HuntConfig } from '../config/schema.js';
 import { expand } from '../config/placeholders.js';
 import { isSignalName } from './scenarios/common.js';
 

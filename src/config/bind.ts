@@ -9,6 +9,7 @@ import type { CommandLine } from '../runtime/exec.js';
 import { createRedactor, type Redactor } from '../runtime/redact.js';
 import { runAsIdentity } from '../runtime/users.js';
 import type { ScanSource } from '../scan/types.js';
+import { userCacheDir } from './cache-dir.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { runOverrides, type ConfigOverrides, type Overrides } from './overrides.js';
 import { expandEnvValue } from './env-refs.js';
@@ -101,11 +102,8 @@ export interface BindInput {
 
 /** Pure: the default checkpoint directory, under the user's cache directory; null when there is no home. */
 export function defaultStateDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | null {
-  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'hunt', 'scan');
-  if (platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'hunt', 'cache', 'scan');
-  const home = platform === 'win32' ? env.USERPROFILE : env.HOME;
-  if (!home) return null;
-  return platform === 'darwin' ? path.join(home, 'Library', 'Caches', 'hunt', 'scan') : path.join(home, '.cache', 'hunt', 'scan');
+  const base = userCacheDir(env, platform);
+  return base === null ? null : path.join(base, 'scan');
 }
 
 /** Pure: the production home of a profile (absolute), unless overridden. */

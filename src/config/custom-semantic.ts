@@ -3,7 +3,8 @@
  * and none that contradict each other, unique names that never shadow a built-in scenario, and chaos.scenarios
  * naming only scenarios that exist. Issues carry the profile path of the field to fix.
  */
-import { allScenarios, type HuntConfig } from './schema.js';
+import { allScenarios } from './scenarios.js';
+import type { HuntConfig } from './schema.js';
 import type { ConfigIssue } from './semantic.js';
 
 const ACTIONS = ['signal', 'command', 'fault'] as const;

@@ -6,10 +6,9 @@
  */
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
-import { pathExists, readJsonFile } from '../runtime/fs.js';
-import { configSchema, type HuntConfig } from './schema.js';
-import { formatZodIssues } from './issues.js';
-import { semanticIssues } from './semantic.js';
+import { parseJsonText, pathExists, readTextFile } from '../runtime/fs.js';
+import type { HuntConfig } from './schema.js';
+import { cachedProfile, profileCacheKey, rememberProfile } from './profile-cache.js';
 import { ENV_VARS } from './overrides.js';
 import { demoProfilePath } from './package.js';
 
@@ -36,24 +35,6 @@ async function discover(startDir: string): Promise<string | null> {
   }
 }
 
-const INVALID_HINT = 'fix the fields above (`hunt schema config` prints the JSON Schema; `hunt validate <file>` re-checks)';
-
-/** Pure: validates parsed JSON as a profile; throws ConfigError listing every `path: message`. */
-export function parseConfig(raw: unknown, file: string): HuntConfig {
-  // A missing field reads better as "required" than as "expected string, received undefined".
-  // jitless: a profile is parsed once per run, and generating zod's compiled fast path cost more (~20 ms) than it saves.
-  const res = configSchema.safeParse(raw, {
-    jitless: true,
-    error: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? 'required' : undefined),
-  });
-  if (!res.success) {
-    throw new ConfigError(`invalid config ${file}`, { details: formatZodIssues(res.error.issues), hint: INVALID_HINT });
-  }
-  const semantic = semanticIssues(res.data);
-  if (semantic.length) throw new ConfigError(`invalid config ${file}`, { details: formatZodIssues(semantic), hint: INVALID_HINT });
-  return res.data;
-}
-
 /** Loads the profile selected by flags (or HUNT_CONFIG in `opts.env`). `--config` and `--demo` together is a usage error. */
 export async function loadConfig(opts: { config?: string; demo?: boolean; cwd: string; env?: NodeJS.ProcessEnv }): Promise<LoadedConfig> {
   if (opts.config && opts.demo) throw new UsageError('--config and --demo are mutually exclusive', { hint: 'pick one target' });
@@ -77,6 +58,14 @@ export async function loadConfig(opts: { config?: string; demo?: boolean; cwd: s
       });
     }
   }
-  const config = parseConfig(await readJsonFile(file, explicit ? what : 'config'), file);
+  const label = explicit ? what : 'config';
+  const text = await readTextFile(file, label);
+  const key = profileCacheKey(text, env);
+  let config = key ? await cachedProfile(key) : null;
+  if (!config) {
+    const { parseConfig } = await import('./parse.js');
+    config = parseConfig(parseJsonText(text, file, label), file);
+    if (key) await rememberProfile(key, config);
+  }
   return { config, file, configDir: path.dirname(file), demo: Boolean(opts.demo) };
 }

@@ -10,6 +10,7 @@ import type { TimestampFormat } from '../scan/types.js';
 import { LIMITS } from './limits.js';
 import { customScenarioSchema, customScenarioRef } from './custom-schema.js';
 import { commandLine, duration, regexSource } from './schema-parts.js';
+import { scenarioNames } from './scenarios.js';
 
 export { commandLine } from './schema-parts.js';
 
@@ -118,19 +119,8 @@ export const signatureSchema = z.strictObject({
     .describe('Lines that also match this (literal, or a regex when regex is true) do not count, e.g. a status CLI writing into the log'),
 });
 
-const scenarioNames = [
-  'port-collision',
-  'already-running',
-  'signal-restart',
-  'missing-env',
-  'transient-network',
-  'crash-recovery',
-  'graceful-shutdown',
-  'bad-config',
-] as const;
 export const scenarioName = z.enum(scenarioNames);
-export type ScenarioName = (typeof scenarioNames)[number];
-export const allScenarios: readonly ScenarioName[] = scenarioNames;
+export { allScenarios, type ScenarioName } from './scenarios.js';
 
 /** What every scenario may add: its own environment, and whether it gets the lane's upstream. */
 const scenarioSettings = {

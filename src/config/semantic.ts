@@ -9,10 +9,9 @@ import type { HuntConfig } from './schema.js';
 import { compilePattern } from '../scan/ts-pattern.js';
 import { validZone } from '../scan/ts-zone.js';
 
-/** A signature's exclusions as a list (the profile may give one string). */
-export function excludeList(x: string | string[] | undefined): string[] {
-  return x === undefined ? [] : Array.isArray(x) ? x : [x];
-}
+import { excludeList } from './scenarios.js';
+
+export { excludeList };
 
 export interface ConfigIssue {
   path: PropertyKey[];

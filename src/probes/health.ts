@@ -3,10 +3,9 @@
  * agent (nothing lingers after the probe), the body capped and redacted. The tcp and command kinds are in
  * health-probe.ts, which dispatches every "is it healthy" question of hunt.
  */
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { noRedaction, type Redactor } from '../runtime/redact.js';
-import { https } from '../runtime/builtin.js';
+import { http, https } from '../runtime/builtin.js';
 
 export interface HealthProbe {
   /** Which probe ran (target.health.kind; healthUrl is http). */
@@ -58,7 +57,7 @@ export function probeHealth(url: string, opts: HealthOptions): Promise<HealthPro
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return Promise.resolve(result({ error: `unsupported protocol ${parsed.protocol} (http or https only)` }));
   }
-  const client = parsed.protocol === 'https:' ? https() : http;
+  const client = parsed.protocol === 'https:' ? https() : http();
   return new Promise((resolve) => {
     let settled = false;
     const finish = (p: Partial<HealthProbe>) => {

@@ -9,7 +9,7 @@ import { commandOutcome, parseVersion, runRecord } from './command-record.js';
 import type { Progress } from '../runtime/progress.js';
 import { scanSignatures } from '../scan/index.js';
 import type { ScanResult, ScanSignature } from '../scan/types.js';
-import { excludeList } from '../config/semantic.js';
+import { excludeList } from '../config/scenarios.js';
 import { describeHealth } from '../config/health.js';
 import { probeTarget, type HealthProbe } from './health-probe.js';
 import { scanListeners, type ListenerScan } from './listeners.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/parse.js';
 import type { CustomScenarioConfig } from '../../src/config/custom-schema.js';
 import { ConfigError } from '../../src/errors.js';
 import { classify, buildCheck } from '../../src/chaos/outcome.js';

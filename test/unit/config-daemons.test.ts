@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { parseConfig, type LoadedConfig } from '../../src/config/load.js';
+import type { LoadedConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/parse.js';
 import { bindRun } from '../../src/config/bind.js';
 import { bindLane } from '../../src/config/lane.js';
 import { describeHealth } from '../../src/config/health.js';

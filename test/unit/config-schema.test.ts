@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/parse.js';
 import { semanticIssues } from '../../src/config/semantic.js';
 import { formatZodIssues, pointer } from '../../src/config/issues.js';
 import { ConfigError } from '../../src/errors.js';
@@ -43,6 +43,21 @@ describe('config schema', () => {
       expect(c.target.name).toBe('hunt-sample-gateway');
       expect(c.signatures.length).toBeGreaterThan(0);
       for (const s of c.signatures) expect(c.logs.map((l) => l.source)).toContain(s.source);
+    }
+  });
+
+  it('a validated profile survives a JSON round trip unchanged (what the validated-profile cache stores and returns)', () => {
+    const files = [
+      'profiles/sample-gateway.json',
+      'hunt.config.json',
+      'examples/nginx/hunt.config.json',
+      'examples/redis/hunt.config.json',
+      'test/fixtures/configs/minimal.json',
+    ];
+    for (const file of files) {
+      const c = parseConfig(JSON.parse(readFileSync(path.join(root, file), 'utf8')), file);
+      // toStrictEqual: an undefined-valued key, NaN, Infinity or a class instance would not come back the same
+      expect(JSON.parse(JSON.stringify(c)), file).toStrictEqual(c);
     }
   });
 

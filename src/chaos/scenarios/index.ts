@@ -1,5 +1,6 @@
 /** The scenario registry, in the canonical order of the matrix (the order of checks in the report): built-ins, then the profile's custom ones. */
-import { allScenarios, type ChaosConfig, type ScenarioName } from '../../config/schema.js';
+import { allScenarios, type ScenarioName } from '../../config/scenarios.js';
+import type { ChaosConfig } from '../../config/schema.js';
 import type { ScenarioDef } from '../types.js';
 import { alreadyRunning } from './already-running.js';
 import { badConfig } from './bad-config.js';

@@ -1,7 +1,7 @@
 /** From `hunt release-gate` flags to a gate request: defaults, cross-flag checks, what a --resume may be combined with. */
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { allScenarios } from '../../config/schema.js';
+import { allScenarios } from '../../config/scenarios.js';
 import type { GateRequest } from '../../gate/types.js';
 import type { ReleaseGateOptions } from './spec.js';
 

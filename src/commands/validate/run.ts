@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { ConfigError, InputError } from '../../errors.js';
 import { readJsonFile } from '../../runtime/fs.js';
-import { parseConfig } from '../../config/load.js';
+import { parseConfig } from '../../config/parse.js';
 import type { HuntReportV1 } from '../../core/report-types.js';
 import type { AllowlistFile } from '../../core/allowlist.js';
 import { allowlistViolations } from '../../report/allowlist-file.js';
