@@ -15,6 +15,7 @@
  */
 import { checkpointFile, loadCheckpoint, saveCheckpoint, sigKey } from './checkpoint.js';
 import { readHead, resolveTsSpec } from './detect.js';
+import { detectMemoFile, recallDetection, rememberDetection } from './detect-memo.js';
 import { describeReadError, discoverFiles, type LogFile } from './files.js';
 import type { FilePoint } from './identity.js';
 import { addPartial, emptySig, mergeSig, toSignatureCount } from './merge.js';
@@ -141,7 +142,10 @@ async function scanSource(src: ScanSource, sigs: ScanSignature[], ctx: Ctx): Pro
     try {
       const head = await readHead(f.path, f.gzip);
       info.bytesRead += f.gzip ? 0 : head.length;
-      ts = resolveTsSpec(src.timestamp, head, ctx.tsCap, refMs);
+      const memo = ctx.opts.stateDir && head.length > 0 ? detectMemoFile(ctx.opts.stateDir, src.timestamp, ctx.tsCap, head) : null;
+      const recalled = memo ? await recallDetection(memo, src.timestamp, refMs) : null;
+      ts = recalled ?? resolveTsSpec(src.timestamp, head, ctx.tsCap, refMs);
+      if (memo && !recalled) await rememberDetection(memo, ts);
       if (ts.format !== 'none') break;
     } catch (err) {
       addError(info, describeReadError(err, f.path)); // the window pass reads the file again and fails there too
