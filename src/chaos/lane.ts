@@ -57,6 +57,8 @@ export class Lane {
   readonly startup: StartupClock;
   /** What the lane set in the environment of this scenario's starts, one line each (evidence and repro). */
   readonly envLog: string[] = [];
+  /** Runs each time a target became ready (an audit-only lane samples what its processes hold open then). */
+  onReady: (() => Promise<void>) | null = null;
 
   constructor(
     readonly sandbox: Sandbox,
@@ -177,7 +179,11 @@ export class Lane {
         if (foreign?.length) reason = `port ${this.port} is served by ${listenerList(foreign)}, not by this lane`;
         else {
           const h = await this.health(Math.min(this.target.healthTimeoutMs, Math.max(200, deadline - performance.now())));
-          if (!h || h.ok) return { ready: true, ms: Math.round(performance.now() - started) };
+          if (!h || h.ok) {
+            const ms = Math.round(performance.now() - started);
+            await this.onReady?.();
+            return { ready: true, ms };
+          }
           reason = `port open but health: ${h.detail}`;
         }
       }

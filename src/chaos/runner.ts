@@ -97,7 +97,13 @@ export async function runScenario(def: ScenarioDef, port: PortReservation, s: Ru
     await lane.renderFiles();
     s.lanes.set(def.name, lane);
     const l = lane;
-    if (s.containment.level === 'audit-only') pre = await auditBefore(l, { bound: s.bound, cwd: s.cwd, ignore: s.ignore, watch: watchWrites(() => l.pids()) });
+    if (s.containment.level === 'audit-only') {
+      const watch = watchWrites(() => l.pids());
+      // a target that holds a file open from its start is seen however short its life and however late the
+      // periodic samples run on a loaded machine (graceful-shutdown stops it right after it became ready)
+      l.onReady = () => watch.sample();
+      pre = await auditBefore(l, { bound: s.bound, cwd: s.cwd, ignore: s.ignore, watch });
+    }
     await port.handoff(); // the reservation held the port until now: from here it is the lane's to bind
     rec.timing('lane_setup', performance.now() - setupAt);
     try {

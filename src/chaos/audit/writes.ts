@@ -2,8 +2,8 @@
  * Audit-only attribution: while a lane runs, the files its processes hold open for writing are sampled
  * (every 200 ms), so a change outside the sandbox can be tied to the lane that made it. A file opened,
  * written and closed between two samples is not seen: the report says which attribution was in force. The runner
- * also samples once just before it stops the lane's targets: a daemon that holds a file open for its whole life is
- * then seen however short that life was and however late the periodic samples ran on a loaded machine.
+ * also samples each time a target became ready and once just before it stops the lane's targets: a daemon that holds
+ * a file open from its start is then seen however short its life and however late the periodic samples ran.
  */
 import { openFiles } from '../../runtime/fdsample.js';
 
