@@ -244,9 +244,11 @@ export interface TargetFlags {
 }
 
 /** Loads the selected profile and binds it with HUNT_* and the flags: what collect and staging-chaos do. */
-export async function bindFromFlags(flags: TargetFlags, ctx: { cwd: string; env: NodeJS.ProcessEnv }): Promise<RunBinding> {
-  const loaded = await loadConfig({ config: flags.config, demo: flags.demo, cwd: ctx.cwd, env: ctx.env });
-  const { port, home, windowMinutes, commandTimeoutMs } = flags;
+export async function bindFromFlags(flags: TargetFlags, ctx: { cwd: string; env: NodeJS.ProcessEnv; cacheProfile?: boolean }): Promise<RunBinding> {
   const stateDir = flags.stateDir ? path.resolve(ctx.cwd, flags.stateDir) : undefined;
+  // collect remembers an accepted profile beside its checkpoints (config/profile-cache.ts); other commands validate
+  const profileCacheDir = ctx.cacheProfile ? (stateDir ?? defaultStateDir(ctx.env)) : null;
+  const loaded = await loadConfig({ config: flags.config, demo: flags.demo, cwd: ctx.cwd, env: ctx.env, profileCacheDir });
+  const { port, home, windowMinutes, commandTimeoutMs } = flags;
   return bindRun(loaded, { env: ctx.env, overrides: runOverrides(ctx.env, { port, home, windowMinutes, commandTimeoutMs }, ctx.cwd), stateDir });
 }

@@ -36,7 +36,14 @@ async function discover(startDir: string): Promise<string | null> {
 }
 
 /** Loads the profile selected by flags (or HUNT_CONFIG in `opts.env`). `--config` and `--demo` together is a usage error. */
-export async function loadConfig(opts: { config?: string; demo?: boolean; cwd: string; env?: NodeJS.ProcessEnv }): Promise<LoadedConfig> {
+export async function loadConfig(opts: {
+  config?: string;
+  demo?: boolean;
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** Where an accepted profile may be remembered (collect's state directory); none: always validate. */
+  profileCacheDir?: string | null;
+}): Promise<LoadedConfig> {
   if (opts.config && opts.demo) throw new UsageError('--config and --demo are mutually exclusive', { hint: 'pick one target' });
   const env = opts.env ?? process.env;
   const fromEnv = env[ENV_VARS.config]?.trim() ? env[ENV_VARS.config]! : undefined;
@@ -60,7 +67,7 @@ export async function loadConfig(opts: { config?: string; demo?: boolean; cwd: s
   }
   const label = explicit ? what : 'config';
   const text = await readTextFile(file, label);
-  const key = profileCacheKey(text, env);
+  const key = opts.profileCacheDir ? profileCacheKey(text, opts.profileCacheDir, env) : null;
   let config = key ? await cachedProfile(key) : null;
   if (!config) {
     const { parseConfig } = await import('./parse.js');

@@ -5,15 +5,15 @@
  * is a pure function of those bytes, so the cached value is what validation would return. Anything else is a
  * miss and is validated: another build or Node version (the key), a file that is not hunt's (wrong owner, writable
  * by others, bad content), or no cache directory. Only accepted profiles are stored; an invalid one is reported
- * in full every time. Lives under the user's cache directory (`hunt/profiles/`), removable at any time;
- * `HUNT_PROFILE_CACHE=off` disables it. Only the bundled CLI knows its build id: the tsc output (the programmatic
- * API, the tests) always validates.
+ * in full every time. Only `hunt collect` uses it (the short command run again and again), and keeps it where it
+ * keeps everything it remembers: its state directory (`profile-<hash>.json` beside the scan checkpoints),
+ * removable at any time; `HUNT_PROFILE_CACHE=off` disables it. Only the bundled CLI knows its build id: the tsc
+ * output (the programmatic API, the tests) always validates.
  */
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { ensureDir, removePath, writeFileAtomic } from '../runtime/fs.js';
-import { userCacheDir } from './cache-dir.js';
 import type { HuntConfig } from './schema.js';
 
 /** Set by the bundler (scripts/build.mjs): the hash of every input of this build. */
@@ -27,19 +27,19 @@ interface Key {
   id: string;
 }
 
-/** The cache entry for a profile's text, or null when the cache is off (no build id, no home, disabled). */
-export function profileCacheKey(text: string, env: NodeJS.ProcessEnv): Key | null {
+/** The cache entry for a profile's text in `dir`, or null when the cache is off (no build id, disabled). */
+export function profileCacheKey(text: string, dir: string, env: NodeJS.ProcessEnv): Key | null {
   if (BUILD_ID === null || env.HUNT_PROFILE_CACHE === 'off') return null;
-  const base = userCacheDir(env);
-  if (base === null) return null;
   const id = createHash('sha256').update(`hunt-profile\0${BUILD_ID}\0${process.version}\0`).update(text).digest('hex');
-  return { dir: path.join(base, 'profiles'), id };
+  return { dir, id };
 }
+
+const fileOf = (key: Key): string => path.join(key.dir, `profile-${key.id}.json`);
 
 /** The validated profile stored under `key`; null on any doubt (then the caller validates). */
 export async function cachedProfile(key: Key): Promise<HuntConfig | null> {
   try {
-    const file = path.join(key.dir, `${key.id}.json`);
+    const file = fileOf(key);
     const st = await fsp.stat(file);
     const uid = process.getuid?.();
     if (!st.isFile() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return null; // not ours alone
@@ -55,8 +55,8 @@ export async function cachedProfile(key: Key): Promise<HuntConfig | null> {
 export async function rememberProfile(key: Key, config: HuntConfig): Promise<void> {
   try {
     await ensureDir(key.dir);
-    await writeFileAtomic(path.join(key.dir, `${key.id}.json`), JSON.stringify({ id: key.id, config }));
-    const names = (await fsp.readdir(key.dir)).filter((n) => /^[0-9a-f]{64}\.json$/.test(n));
+    await writeFileAtomic(fileOf(key), JSON.stringify({ id: key.id, config }));
+    const names = (await fsp.readdir(key.dir)).filter((n) => /^profile-[0-9a-f]{64}\.json$/.test(n));
     if (names.length <= KEEP) return;
     const aged = await Promise.all(names.map(async (n) => ({ n, t: (await fsp.stat(path.join(key.dir, n)).catch(() => null))?.mtimeMs ?? 0 })));
     aged.sort((a, b) => a.t - b.t);

@@ -1,5 +1,6 @@
 /**
- * The validated-profile cache (src/config/profile-cache.ts) through the bundled CLI, the only build that uses it:
+ * The validated-profile cache (src/config/profile-cache.ts) through the bundled CLI, the only build that uses it,
+ * in `hunt collect`'s state directory:
  * an accepted profile is stored and its exact bytes are not validated again; an entry hunt cannot trust (writable
  * by others, naming another key) is ignored, an edited profile is validated afresh, and HUNT_PROFILE_CACHE=off
  * stores nothing.
@@ -24,11 +25,10 @@ afterAll(async () => {
 async function project(name: string): Promise<{ cwd: string; env: NodeJS.ProcessEnv; profile: string; cache: string }> {
   const cwd = path.join(dir, name);
   await mkdir(cwd, { recursive: true });
-  const cache = path.join(cwd, 'xdg-cache');
-  const env = cleanEnv(path.join(cwd, 'home'), { XDG_CACHE_HOME: cache });
+  const env = cleanEnv(path.join(cwd, 'home'), { XDG_CACHE_HOME: path.join(cwd, 'xdg-cache') });
   const init = await hunt(['init', '--dir', cwd, '--name', `cache-${name}`, '--port', String(await freePort())], { cwd, env });
   expect(init.code, init.stderr).toBe(0);
-  return { cwd, env, profile: path.join(cwd, 'hunt.config.json'), cache: path.join(cache, 'hunt', 'profiles') };
+  return { cwd, env, profile: path.join(cwd, 'hunt.config.json'), cache: path.join(cwd, 'state') }; // collect's --state-dir
 }
 
 async function collectName(p: { cwd: string; env: NodeJS.ProcessEnv }, env: NodeJS.ProcessEnv = {}): Promise<string> {
@@ -38,7 +38,7 @@ async function collectName(p: { cwd: string; env: NodeJS.ProcessEnv }, env: Node
 }
 
 async function entries(cache: string): Promise<string[]> {
-  return existsSync(cache) ? (await readdir(cache)).filter((n) => n.endsWith('.json')) : [];
+  return existsSync(cache) ? (await readdir(cache)).filter((n) => n.startsWith('profile-')) : [];
 }
 
 describe('validated-profile cache', () => {
@@ -48,7 +48,7 @@ describe('validated-profile cache', () => {
     const [entry, ...more] = await entries(p.cache);
     expect(more).toEqual([]);
     const stored = JSON.parse(await readFile(path.join(p.cache, entry), 'utf8')) as { id: string; config: { target: { name: string } } };
-    expect(`${stored.id}.json`).toBe(entry);
+    expect(`profile-${stored.id}.json`).toBe(entry);
     expect(stored.config.target.name).toBe('cache-store');
     expect(await collectName(p)).toBe('cache-store');
     expect(await entries(p.cache)).toEqual([entry]);
@@ -83,9 +83,13 @@ describe('validated-profile cache', () => {
     expect(await entries(p.cache)).toHaveLength(1); // the rejected text is never stored
   });
 
-  it('HUNT_PROFILE_CACHE=off stores nothing', async () => {
+  it('HUNT_PROFILE_CACHE=off stores nothing; other commands never store one (the gate writes only its out-dir)', async () => {
     const p = await project('off');
     expect(await collectName(p, { HUNT_PROFILE_CACHE: 'off' })).toBe('cache-off');
     expect(await entries(p.cache)).toEqual([]);
+    const chaos = await hunt(['staging-chaos', '--scenarios', 'no-such-scenario'], { cwd: p.cwd, env: p.env });
+    expect(chaos.code).toBe(2); // it loaded the profile first, then refused the scenario
+    // collect's default state dir (its runs here used --state-dir): a profile stored by chaos would be there
+    expect(existsSync(path.join(p.cwd, 'xdg-cache', 'hunt', 'scan'))).toBe(false);
   });
 });

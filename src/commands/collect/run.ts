@@ -34,7 +34,7 @@ export async function run(opts: CollectOptions, ctx: RunContext): Promise<number
   if (!LABEL.test(label)) {
     throw new UsageError(`--label: "${label}" may only contain letters, digits, _ . - (at most 100)`, { hint: 'it names the output file' });
   }
-  const bound = await bindFromFlags(opts, ctx);
+  const bound = await bindFromFlags(opts, { ...ctx, cacheProfile: true });
 
   const nowMs = Date.now();
   const file = path.resolve(ctx.cwd, output ?? path.join('artifacts', 'hunt', `collect-${label}-${utcStamp(nowMs)}.json`));
