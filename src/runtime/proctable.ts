@@ -36,7 +36,7 @@ const CMDLINE_MAX = 1024 * 1024;
 /**
  * One /proc file, read synchronously: a table read is a few hundred tiny files, and the async fs API costs ~10x
  * the CPU of the syscalls themselves (measured: 18.6 against 1.8 ms per table of 66 processes). The supervisor
- * samples the table ten times a second while a target runs, so that difference was most of a gate's own CPU.
+ * samples the table several times a second while a target runs, so that difference was most of a gate's own CPU.
  * null when the process exited between the listing and the read.
  */
 export function readProcFile(file: string, max: number, encoding: BufferEncoding = 'utf8'): string | null {
@@ -70,7 +70,7 @@ export function readProcFile(file: string, max: number, encoding: BufferEncoding
 /**
  * Command lines of the sampler's table reads, by pid and start time. A command line is re-read while its process
  * is young (daemons rewrite their title just after start: `nginx: master process`), then reused: reading it takes
- * the target's memory-map lock, and the sampler runs ten times a second. One-off listings always read it afresh.
+ * the target's memory-map lock, and the sampler runs several times a second. One-off listings always read it afresh.
  */
 const commands = new Map<string, string>();
 const COMMAND_SETTLED_SEC = 5;
