@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { ensureDir, removePath, writeFileAtomic } from '../runtime/fs.js';
-import { openRegular } from '../runtime/open-regular.js';
+import { readStateJson } from '../runtime/open-regular.js';
 import type { HuntConfig } from './schema.js';
 
 /** Set by the bundler (scripts/build.mjs): the hash of every input of this build. */
@@ -39,21 +39,9 @@ const fileOf = (key: Key): string => path.join(key.dir, `profile-${key.id}.json`
 
 /** The validated profile stored under `key`; null on any doubt (then the caller validates). */
 export async function cachedProfile(key: Key): Promise<HuntConfig | null> {
-  try {
-    const fh = await openRegular(fileOf(key)); // a FIFO planted in the state directory must not hang collect
-    try {
-      const st = await fh.stat();
-      const uid = process.getuid?.();
-      if ((uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return null; // not ours alone
-      const entry = JSON.parse(await fh.readFile('utf8')) as { id?: unknown; config?: unknown };
-      if (entry.id !== key.id || typeof entry.config !== 'object' || entry.config === null) return null;
-      return entry.config as HuntConfig;
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return null;
-  }
+  const entry = (await readStateJson(fileOf(key), { ownOnly: true })) as { id?: unknown; config?: unknown } | null;
+  if (entry?.id !== key.id || typeof entry.config !== 'object' || entry.config === null) return null;
+  return entry.config as HuntConfig;
 }
 
 /** Stores an accepted profile; a cache that cannot be written is simply not used. */

@@ -49,6 +49,29 @@ export async function openRegular(file: string): Promise<FileHandle> {
   }
 }
 
+/**
+ * A JSON file hunt itself keeps (a scan checkpoint, a remembered detection, a validated profile), or null when it
+ * is absent, not a regular file, does not parse, or (`ownOnly`) is not this user's alone: another user's file or one
+ * others may write is never trusted. The caller then recomputes; a state file never fails a run.
+ */
+export async function readStateJson(file: string, o: { ownOnly?: boolean } = {}): Promise<unknown> {
+  try {
+    const fh = await openRegular(file); // a FIFO planted in a state directory must not hang the run
+    try {
+      if (o.ownOnly) {
+        const st = await fh.stat();
+        const uid = process.getuid?.();
+        if ((uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return null;
+      }
+      return JSON.parse(await fh.readFile('utf8')) as unknown;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
 /** A read stream of a regular file (openRegular's checks; the stream closes the file when it ends or is destroyed). */
 export async function regularReadStream(file: string, highWaterMark?: number): Promise<ReadStream> {
   const fh = await openRegular(file);

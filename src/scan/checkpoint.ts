@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { writeJsonAtomic } from '../runtime/fs.js';
-import { openRegular } from '../runtime/open-regular.js';
+import { readStateJson } from '../runtime/open-regular.js';
 import type { FilePoint } from './identity.js';
 import type { SigSpec } from './params.js';
 
@@ -59,17 +59,7 @@ function validPoint(p: unknown, nSigs: number): p is FilePoint {
 
 /** The checkpoint for (path, signature set), or null when absent, unreadable or not trustworthy. */
 export async function loadCheckpoint(file: string, sourcePath: string, key: string, nSigs: number): Promise<SourceCheckpoint | null> {
-  let data: unknown;
-  try {
-    const fh = await openRegular(file); // a FIFO planted in the state directory must not hang the scan
-    try {
-      data = JSON.parse(await fh.readFile('utf8'));
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return null;
-  }
+  const data = await readStateJson(file);
   const c = data as SourceCheckpoint;
   if (typeof c !== 'object' || c === null || c.kind !== KIND || c.version !== STATE_VERSION || c.sigKey !== key || c.path !== sourcePath) return null;
   if (!Array.isArray(c.files) || !c.files.every((p) => validPoint(p, nSigs))) return null;

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { writeJsonAtomic } from '../runtime/fs.js';
-import { openRegular } from '../runtime/open-regular.js';
+import { readStateJson } from '../runtime/open-regular.js';
 import { presetSpec } from './detect.js';
 import type { TsSpec } from './timestamps.js';
 import { PRESETS, type PresetName } from './ts-presets.js';
@@ -53,17 +53,8 @@ function specOf(c: unknown, ts: ScanSource['timestamp'], refMs: number): TsSpec 
 
 /** The remembered detection for `file`, or null (then detect). */
 export async function recallDetection(file: string, ts: ScanSource['timestamp'], refMs: number): Promise<TsSpec | null> {
-  try {
-    const fh = await openRegular(file); // a FIFO planted in the state directory must not hang the scan
-    try {
-      const data = JSON.parse(await fh.readFile('utf8')) as { kind?: unknown; choice?: unknown };
-      return data.kind === 'hunt-detect' ? specOf(data.choice, ts, refMs) : null;
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return null;
-  }
+  const data = (await readStateJson(file)) as { kind?: unknown; choice?: unknown } | null;
+  return data?.kind === 'hunt-detect' ? specOf(data.choice, ts, refMs) : null;
 }
 
 /** Remembers a detection; a state directory that cannot be written is simply not used. */
