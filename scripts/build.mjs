@@ -1,16 +1,25 @@
 #!/usr/bin/env node
-// The one build: tsc (JavaScript), tsc (declarations of the programmatic API), the generated config schema, then
-// the CLI bundle: dist/bundle/ holds dist/cli.js and every module it loads (dependencies included) in a few chunks,
-// one lazily loaded chunk per command, so a run resolves and compiles a handful of files instead of ~250 (on Node 20
-// the ESM loader's per-file cost was most of a short `hunt collect`). bin/hunt.js runs the bundle; the programmatic
-// API (dist/index.js, its .d.ts) and the scan worker stay plain tsc output. No source maps anywhere.
+// The one build, and the one TypeScript program of `npm test`. Two things run side by side:
+//   - scripts/typecheck.mjs: one tsc program over src/ and test/ (tsconfig.test.json) that type-checks every file and
+//     writes the declarations of the programmatic API (dist/index.d.ts and the modules it imports);
+//   - esbuild, meanwhile: dist/**/*.js from src/**/*.ts file by file (no bundling: the same layout and modules tsc
+//     emits; tsconfig.json's `isolatedModules` makes tsc reject what a per-file transpiler cannot compile, and its
+//     target/useDefineForClassFields give the same class-field semantics), then the generated config schema, then
+//     the CLI bundle: dist/bundle/ holds dist/cli.js and every module it loads (dependencies included) in a few
+//     chunks, one lazily loaded chunk per command, so a run resolves and compiles a handful of files instead of ~250
+//     (on Node 20 the ESM loader's per-file cost was most of a short `hunt collect`). bin/hunt.js runs the bundle; the
+//     programmatic API (dist/index.js, its .d.ts) and the scan worker (dist/scan/worker.js) stay per-file modules.
+// The build fails (exit 1, tsc's messages) when any file of src/ or test/ does not type-check: `npm test` and prepack
+// need no other tsc run. Before this, three tsc programs (JS, API declarations, tests) each parsed and checked src/.
+// No source maps anywhere.
 //   --clean     remove dist/ first (prepack: the tarball never carries files of deleted sources)
 //   --if-stale  build only when the sources changed since the last build (the hunt:* scripts of a source checkout:
 //               a fresh clone builds on first use, a rebuilt tree starts at once)
-// Staleness is a hash of every input (src/, tsconfigs, this script, the schema generator, the TypeScript version),
-// written to dist/.build-hash after a successful build, so an edit, a `git pull` or a new TypeScript rebuilds.
+// Staleness is a hash of every input of dist/ (src/, tsconfigs, the build scripts, the lockfile, the TypeScript and
+// esbuild versions), written to dist/.build-hash after a successful build, so an edit, a `git pull` or a new compiler
+// rebuilds. test/ is checked but is no input of dist/: editing a test does not make the hunt:* scripts rebuild.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -34,8 +43,9 @@ function inputsHash() {
   const inputs = [
     ...files(path.join(root, 'src')),
     path.join(root, 'tsconfig.json'),
-    path.join(root, 'tsconfig.types.json'),
+    path.join(root, 'tsconfig.test.json'),
     path.join(root, 'scripts', 'build.mjs'),
+    path.join(root, 'scripts', 'typecheck.mjs'),
     path.join(root, 'scripts', 'gen-schemas.mjs'),
     // the bundle carries the dependencies: a changed lockfile rebuilds it
     ...[path.join(root, 'package-lock.json')].filter((f) => existsSync(f)),
@@ -45,16 +55,23 @@ function inputsHash() {
       .update(`${path.relative(root, f)}\0`)
       .update(readFileSync(f))
       .update('\0');
-  hash.update(require('typescript/package.json').version);
+  hash.update(require('typescript/package.json').version).update('\0').update(require('esbuild/package.json').version);
   return hash.digest('hex');
 }
 
+/** Runs a Node script; throws (after its own output on the inherited stderr) when it fails. */
 function run(argv, what) {
   const res = spawnSync(process.execPath, argv, { cwd: root, stdio: 'inherit' });
-  if (res.status !== 0) {
-    process.stderr.write(`build: ${what} failed (exit ${res.status ?? res.signal})\n`);
-    process.exit(res.status || 1);
-  }
+  if (res.status !== 0) throw new Error(`${what} failed (exit ${res.status ?? res.signal})`);
+}
+
+/** Starts scripts/typecheck.mjs in its own process (it is single-threaded; esbuild works on the other core meanwhile). */
+function startTypecheck() {
+  const child = spawn(process.execPath, [path.join(root, 'scripts', 'typecheck.mjs')], { cwd: root, stdio: 'inherit' });
+  return new Promise((resolve) => {
+    child.once('error', (err) => resolve(`could not start (${err.message})`));
+    child.once('exit', (code, signal) => resolve(code === 0 ? null : `exit ${code ?? signal}`));
+  });
 }
 
 const hash = inputsHash();
@@ -62,16 +79,46 @@ if (args.has('--if-stale') && existsSync(stampFile) && readFileSync(stampFile, '
 if (args.has('--if-stale')) process.stderr.write('build: sources changed since the last build (or never built); building dist/ first\n');
 if (args.has('--clean')) rmSync(dist, { recursive: true, force: true });
 rmSync(stampFile, { force: true });
-const tsc = require.resolve('typescript/bin/tsc');
-run([tsc, '-p', 'tsconfig.json'], 'tsc');
-run([tsc, '-p', 'tsconfig.types.json'], 'tsc (API declarations)');
-run([path.join(root, 'scripts', 'gen-schemas.mjs')], 'schema generation');
-await bundleCli();
+const checked = startTypecheck();
+let failed = null;
+try {
+  await emitJs();
+  run([path.join(root, 'scripts', 'gen-schemas.mjs')], 'schema generation');
+  await bundleCli();
+} catch (err) {
+  failed = err;
+}
+// the type check's verdict first: when both fail, tsc's messages are the ones that explain
+const typeError = await checked;
+if (typeError) process.stderr.write(`build: type check (scripts/typecheck.mjs) failed (${typeError})\n`);
+if (failed) process.stderr.write(`build: ${failed.message}\n`);
+if (typeError || failed) process.exit(1);
 writeFileSync(stampFile, `${hash}\n`);
 
 /**
+ * dist/<dir>/<module>.js: each src/ module transpiled on its own, as tsc would emit it (ES2022, ESM, class fields with define
+ * semantics, type-only imports dropped). esbuild takes those settings from tsconfig.json; the target is given here.
+ */
+async function emitJs() {
+  const src = path.join(root, 'src');
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: files(src).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
+    outdir: dist,
+    outbase: src,
+    bundle: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2022',
+    tsconfig: path.join(root, 'tsconfig.json'),
+    sourcemap: false,
+    logLevel: 'warning',
+  });
+}
+
+/**
  * dist/bundle/: the CLI as ESM chunks of the same depth as dist/<dir>/, so module-relative paths (`../..` is the
- * package root; the scan worker's `../../dist/scan/worker.js`) resolve as they do from the tsc output.
+ * package root; the scan worker's `../../dist/scan/worker.js`) resolve as they do from the per-file output.
  */
 async function bundleCli() {
   const out = path.join(dist, 'bundle');
