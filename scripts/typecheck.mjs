@@ -4,9 +4,11 @@
 // and every src/ module it imports, as `tsc -p` over src/index.ts alone would) to dist/ as <module>.d.ts.
 // One program instead of three: the check of src/ is the same work whether tests are in the program or not, and each
 // extra program parsed and checked src/ again (4 to 10 s of CPU each on the 2-core CI machine).
+// Incremental like `tsc --incremental`: dist/.typecheck.tsbuildinfo keeps each file's hash and diagnostics, so a
+// rebuild re-checks only what changed and what depends on it (TypeScript's own builder decides; errors are kept too,
+// so an unchanged broken file still fails). `rm -rf dist` or `build.mjs --clean` (prepack) checks from scratch.
 // Exit 1 with tsc's own diagnostics when anything fails to check; declarations are still written (as tsc does).
-//   --no-declarations  check only
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,25 +28,32 @@ const options = {
   outDir: path.join(root, '.tsc-unused'),
   declarationDir: undefined,
 };
-const program = ts.createProgram({ rootNames: parsed.fileNames, options, configFileParsingDiagnostics: parsed.errors });
+const buildInfo = path.join(dist, '.typecheck.tsbuildinfo');
+const incremental = { ...options, incremental: true, tsBuildInfoFile: buildInfo };
+const builder = ts.createIncrementalProgram({
+  rootNames: parsed.fileNames,
+  options: incremental,
+  host: ts.createIncrementalCompilerHost(incremental),
+  configFileParsingDiagnostics: parsed.errors,
+});
+const program = builder.getProgram();
 
-// getPreEmitDiagnostics would also run the declaration emitter over all ~340 files just for its diagnostics: only the
-// API's declarations are emitted, and their diagnostics come back from emit(). Emitting first checks the API's modules
-// in the order `tsc -p` over src/index.ts does, so the .d.ts text is the same (union members print in check order).
+// The API's declarations are written on every run: their diagnostics (e.g. an exported function's inferred type that
+// cannot be named) come from emitting, which happens outside the builder, so the build info does not keep them. getPreEmitDiagnostics would run the
+// declaration emitter over all ~340 files just for its diagnostics. Emitting first checks the API's modules in the
+// order `tsc -p` over src/index.ts does, so the .d.ts text is the same (union members print in check order).
 const diagnostics = [];
-if (!process.argv.includes('--no-declarations')) {
-  for (const file of apiClosure(path.join(src, 'index.ts'))) {
-    const res = program.emit(program.getSourceFile(file), writeDeclaration, undefined, true);
-    diagnostics.push(...res.diagnostics);
-  }
+for (const file of apiClosure(path.join(src, 'index.ts'))) {
+  diagnostics.push(...program.emit(program.getSourceFile(file), writeDeclaration, undefined, true).diagnostics);
 }
 diagnostics.push(
-  ...program.getConfigFileParsingDiagnostics(),
-  ...program.getOptionsDiagnostics(),
-  ...program.getGlobalDiagnostics(),
-  ...program.getSyntacticDiagnostics(),
-  ...program.getSemanticDiagnostics(),
+  ...builder.getConfigFileParsingDiagnostics(),
+  ...builder.getOptionsDiagnostics(),
+  ...builder.getGlobalDiagnostics(),
+  ...builder.getSyntacticDiagnostics(),
+  ...builder.getSemanticDiagnostics(),
 );
+builder.emitBuildInfo(writeAtomic); // kept even when the check fails: it remembers the errors too
 report(ts.sortAndDeduplicateDiagnostics(diagnostics));
 
 function loadConfig(file) {
@@ -75,6 +84,14 @@ function apiClosure(entry) {
   };
   visit(entry);
   return order;
+}
+
+/** Writes a whole file or none (an interrupted build must not leave a half-written build info behind). */
+function writeAtomic(file, text) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 function writeDeclaration(fileName, text, _bom, _onError, sources) {
