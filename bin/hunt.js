@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Thin launcher: all logic lives in dist/bundle/cli.js (dist/cli.js bundled by `npm run build`; `npm pack` builds it
-// for the package), or dist/cli.js when only tsc has run.
+// for the package), or the per-file dist/cli.js when the bundle is missing.
 import module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';

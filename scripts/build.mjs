@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The one build, and the one TypeScript program of `npm test`. Two things run side by side:
 //   - scripts/typecheck.mjs: one tsc program over src/ and test/ (tsconfig.test.json) that type-checks every file and
-//     writes the declarations of the programmatic API (dist/index.d.ts and the modules it imports);
+//     writes the declarations of the programmatic API (dist/index.d.ts and the modules it imports); incremental (its
+//     build info is dist/.typecheck.tsbuildinfo), so a rebuild re-checks what changed and what depends on it;
 //   - esbuild, meanwhile: dist/**/*.js from src/**/*.ts file by file (no bundling: the same layout and modules tsc
 //     emits; tsconfig.json's `isolatedModules` makes tsc reject what a per-file transpiler cannot compile, and its
 //     target/useDefineForClassFields give the same class-field semantics), then the generated config schema, then
@@ -12,7 +13,8 @@
 // The build fails (exit 1, tsc's messages) when any file of src/ or test/ does not type-check: `npm test` and prepack
 // need no other tsc run. Before this, three tsc programs (JS, API declarations, tests) each parsed and checked src/.
 // No source maps anywhere.
-//   --clean     remove dist/ first (prepack: the tarball never carries files of deleted sources)
+//   --clean     remove dist/ first (prepack: the tarball never carries files of deleted sources, and the type check
+//               starts from scratch)
 //   --if-stale  build only when the sources changed since the last build (the hunt:* scripts of a source checkout:
 //               a fresh clone builds on first use, a rebuilt tree starts at once)
 // Staleness is a hash of every input of dist/ (src/, tsconfigs, the build scripts, the lockfile, the TypeScript and

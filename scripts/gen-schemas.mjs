@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build step (after tsc): writes schemas/hunt-config.schema.json from the zod config schema in dist/.
+// Build step (after dist/**/*.js is emitted): writes schemas/hunt-config.schema.json from the zod config schema in dist/.
 // The report and allowlist schemas are hand-written; only the config one is generated. Quiet when unchanged.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -7,8 +7,8 @@
  * by others, bad content), or no cache directory. Only accepted profiles are stored; an invalid one is reported
  * in full every time. Only `hunt collect` uses it (the short command run again and again), and keeps it where it
  * keeps everything it remembers: its state directory (`profile-<hash>.json` beside the scan checkpoints),
- * removable at any time; `HUNT_PROFILE_CACHE=off` disables it. Only the bundled CLI knows its build id: the tsc
- * output (the programmatic API, the tests) always validates.
+ * removable at any time; `HUNT_PROFILE_CACHE=off` disables it. Only the bundled CLI knows its build id: the
+ * per-file modules (dist/index.js, the programmatic API) and the tests always validate.
  */
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
