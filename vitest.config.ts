@@ -23,8 +23,10 @@ export default defineConfig({
       },
       {
         extends: true,
-        // *.slow.test.ts (the packed tarball installed with npm and pnpm) runs as `npm run test:package`
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: ['test/**/*.slow.test.ts'] },
+        // *.slow.test.ts (the packed tarball installed with npm and pnpm) runs as `npm run test:package`. Not isolated
+        // either, for the same reason (measured: 338 -> 307 s of CPU for the whole suite): each file works in its own
+        // temp dirs and ports, and none mocks a module or writes process.env.
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: ['test/**/*.slow.test.ts'], isolate: false },
       },
     ],
   },

@@ -9,7 +9,7 @@
  * update/restart in a counter file before acting and sleeps a little, so each phase lasts long enough to
  * be hit.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/runtime/ports.js';
@@ -31,11 +31,6 @@ import {
 } from '../fixtures/gate/harness.js';
 
 const TOKEN = 'kill-matrix-token-6d1f0e9a';
-let sandboxes: Sandbox[] = [];
-afterEach(async () => {
-  for (const sb of sandboxes) await cleanup(sb);
-  sandboxes = [];
-});
 
 interface Live {
   sb: Sandbox;
@@ -47,10 +42,13 @@ interface Live {
   targetEnv: NodeJS.ProcessEnv;
 }
 
-/** A sandbox with a running sample gateway and a profile that gates it through step.mjs wrappers. */
-async function liveTarget(): Promise<Live> {
+/**
+ * A sandbox with a running sample gateway and a profile that gates it through step.mjs wrappers. The tests run
+ * concurrently (each is mostly waiting on the gate's sleeps), so each removes its own sandbox when it finishes.
+ */
+async function liveTarget(onFinished: TestContext['onTestFinished'] | null): Promise<Live> {
   const sb = await makeSandbox();
-  sandboxes.push(sb);
+  onFinished?.(() => cleanup(sb));
   const home = path.join(sb.dir, 'gw-home');
   const port = await freePort();
   const counter = path.join(sb.dir, 'counter.txt');
@@ -138,94 +136,102 @@ async function waitUntil(fn: () => boolean | Promise<boolean>, timeoutMs: number
 let reference: ReturnType<typeof essence>;
 
 beforeAll(async () => {
-  const l = await liveTarget();
-  const res = await runHunt(l.sb, gateArgs(l));
-  expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-  reference = essence(report(l.out));
-  expect(reference.verdict).toBe('pass');
-  expect(counts(l.counter)).toMatchObject({ update: 1, restart: 1 });
-  gateway(['stop'], l.targetEnv);
-  await cleanup(l.sb);
-  sandboxes = [];
+  const l = await liveTarget(null);
+  try {
+    const res = await runHunt(l.sb, gateArgs(l));
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    reference = essence(report(l.out));
+    expect(reference.verdict).toBe('pass');
+    expect(counts(l.counter)).toMatchObject({ update: 1, restart: 1 });
+    gateway(['stop'], l.targetEnv);
+  } finally {
+    await cleanup(l.sb);
+  }
 }, 120_000);
 
-describe('resume refusal of an interrupted restart', () => {
-  it('SIGKILL mid-restart: --resume exits 2 with the operator message, and after --accept-step the gate completes without restarting again', async () => {
-    const l = await liveTarget();
-    const { child, done } = spawnHunt(l.sb, gateArgs(l));
-    const hit = await waitUntil(() => journal(l.out).some((r) => r.t === 'started' && r.step === 't1_restart'), 60_000);
-    child.kill('SIGKILL');
-    await done;
-    expect(hit).toBe(true);
-    const refused = await runHunt(l.sb, ['release-gate', '--resume', l.out]);
-    expect(refused.code, refused.stderr).toBe(2);
-    expect(refused.stderr).toContain(`hunt: error: the interrupted gate in ${l.out} cannot resume on its own: t1_restart may or may not have run`);
-    expect(refused.stderr).toMatch(/phase T1 \(change\): step t1_restart \(restart the target\) has an intent in the journal but no result/);
-    expect(refused.stderr).toMatch(/pid \d+ of the interrupted attempt (is STILL RUNNING|has exited)/);
-    expect(refused.stderr).toContain('last durable artifact: checks/t1_update.json (step t1_update: pass');
-    expect(refused.stderr).toContain(`hunt release-gate --resume ${l.out} --accept-step t1_restart`);
-    expect(journal(l.out).filter((r) => r.t === 'resume')).toEqual([]); // a refusal writes nothing
-    // the operator waits for the interrupted restart, sees it took effect (the counter), and accepts it
-    expect(await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.mjs')), 30_000, 50)).toBe(true);
-    expect(counts(l.counter).restart).toBe(1);
-    const res = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--accept-step', 't1_restart', '--json']);
-    expect(res.code, res.stderr).toBe(0);
-    expect(essence(report(l.out))).toEqual(reference);
-    expect(report(l.out).checks.find((c) => c.id === 't1_restart')?.summary).toMatch(/accepted by the operator/);
-    expect(counts(l.counter)).toMatchObject({ update: 1, restart: 1 });
-    const again = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--accept-step', 't1_restart']);
-    expect([again.code, again.stderr]).toEqual([2, expect.stringMatching(/t1_restart: the step is not interrupted \(it has a result\)/)]);
-    expect(gateway(['stop'], l.targetEnv).status).toBe(0);
-    expect(await waitUntil(async () => (await tagged(l.sb)).length === 0, 10_000, 50)).toBe(true);
-  });
-});
-
-describe('kill matrix: SIGKILL during each phase, then --resume', () => {
-  for (const phase of ['T0', 'T1', 'T2', 'T3', 'T4']) {
-    it(`SIGKILL during ${phase}: the resumed report equals an uninterrupted run's, nothing ran twice, nothing left behind`, async () => {
-      const l = await liveTarget();
+// Six independent sandboxes: run side by side (each test mostly waits on the gate; the file was the suite's
+// longest pole at 60-70 s in sequence).
+describe.concurrent('gate kill', () => {
+  describe('resume refusal of an interrupted restart', () => {
+    it('SIGKILL mid-restart: --resume exits 2 with the operator message, and after --accept-step the gate completes without restarting again', async ({
+      onTestFinished,
+    }) => {
+      const l = await liveTarget(onTestFinished);
       const { child, done } = spawnHunt(l.sb, gateArgs(l));
-      const hit = await waitUntil(() => journal(l.out).some((r) => r.t === 'intent' && r.phase === phase), 60_000);
+      const hit = await waitUntil(() => journal(l.out).some((r) => r.t === 'started' && r.step === 't1_restart'), 60_000);
       child.kill('SIGKILL');
       await done;
-      expect(hit, `phase ${phase} never started`).toBe(true);
-      expect(journal(l.out).some((r) => r.t === 'done')).toBe(false);
-
-      // The operator: resume; when the gate refuses, wait for the interrupted command, check whether it took
-      // effect (the counter file stands in for looking at the target), perform it by hand if not, then accept.
-      const accepts: string[] = [];
-      let res = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--json']);
-      for (let i = 0; i < 3 && res.code === 2; i++) {
-        const step = /--accept-step (t1_\w+)/.exec(res.stderr)?.[1];
-        expect(step, res.stderr).toBeDefined();
-        expect(res.stderr).toMatch(/phase T1 \(change\): step t1_\w+ .* has an intent in the journal but no result/);
-        expect(res.stderr).toMatch(/last durable artifact: /);
-        await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.mjs')), 30_000, 50);
-        const label = step === 't1_update' ? 'update' : 'restart';
-        if (!counts(l.counter)[label]) {
-          const by = label === 'update' ? ['update', '--to', '2.0.0'] : ['restart', '--port', String(l.port)];
-          expect(gateway(by, l.targetEnv).status).toBe(0);
-          writeFileSync(l.counter, `manual-${label} 0 by-hand\n`, { flag: 'a' });
-        }
-        accepts.push(step!);
-        res = await runHunt(l.sb, ['release-gate', '--resume', l.out, ...accepts.flatMap((s) => ['--accept-step', s]), '--json']);
-      }
-      const final: HuntReportV1 = report(l.out);
-      const evidence = final.checks.filter((x) => x.status !== 'pass' && x.status !== 'skip').map((x) => JSON.stringify(x));
-      expect(essence(final), `${res.stdout}\n${res.stderr}\n${evidence.join('\n')}`).toEqual(reference);
-      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-      expect(JSON.parse(res.stdout)).toMatchObject({ verdict: 'pass', resumed: true });
-      const c = counts(l.counter);
-      expect((c.update ?? 0) + (c['manual-update'] ?? 0)).toBe(1); // the side effects happened exactly once
-      expect((c.restart ?? 0) + (c['manual-restart'] ?? 0)).toBe(1);
-      expect(journal(l.out).at(-1)).toMatchObject({ t: 'done', verdict: 'pass' });
-
-      // nothing of the gate is left: only the live target's own tree carries the tag, and then nothing
-      const tree = await targetPids(l);
-      const stray = (await tagged(l.sb)).filter((p) => !tree.has(p.pid));
-      expect(stray).toEqual([]);
+      expect(hit).toBe(true);
+      const refused = await runHunt(l.sb, ['release-gate', '--resume', l.out]);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain(`hunt: error: the interrupted gate in ${l.out} cannot resume on its own: t1_restart may or may not have run`);
+      expect(refused.stderr).toMatch(/phase T1 \(change\): step t1_restart \(restart the target\) has an intent in the journal but no result/);
+      expect(refused.stderr).toMatch(/pid \d+ of the interrupted attempt (is STILL RUNNING|has exited)/);
+      expect(refused.stderr).toContain('last durable artifact: checks/t1_update.json (step t1_update: pass');
+      expect(refused.stderr).toContain(`hunt release-gate --resume ${l.out} --accept-step t1_restart`);
+      expect(journal(l.out).filter((r) => r.t === 'resume')).toEqual([]); // a refusal writes nothing
+      // the operator waits for the interrupted restart, sees it took effect (the counter), and accepts it
+      expect(await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.mjs')), 30_000, 50)).toBe(true);
+      expect(counts(l.counter).restart).toBe(1);
+      const res = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--accept-step', 't1_restart', '--json']);
+      expect(res.code, res.stderr).toBe(0);
+      expect(essence(report(l.out))).toEqual(reference);
+      expect(report(l.out).checks.find((c) => c.id === 't1_restart')?.summary).toMatch(/accepted by the operator/);
+      expect(counts(l.counter)).toMatchObject({ update: 1, restart: 1 });
+      const again = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--accept-step', 't1_restart']);
+      expect([again.code, again.stderr]).toEqual([2, expect.stringMatching(/t1_restart: the step is not interrupted \(it has a result\)/)]);
       expect(gateway(['stop'], l.targetEnv).status).toBe(0);
       expect(await waitUntil(async () => (await tagged(l.sb)).length === 0, 10_000, 50)).toBe(true);
     });
-  }
+  });
+
+  describe('kill matrix: SIGKILL during each phase, then --resume', () => {
+    for (const phase of ['T0', 'T1', 'T2', 'T3', 'T4']) {
+      it(`SIGKILL during ${phase}: the resumed report equals an uninterrupted run's, nothing ran twice, nothing left behind`, async ({ onTestFinished }) => {
+        const l = await liveTarget(onTestFinished);
+        const { child, done } = spawnHunt(l.sb, gateArgs(l));
+        const hit = await waitUntil(() => journal(l.out).some((r) => r.t === 'intent' && r.phase === phase), 60_000);
+        child.kill('SIGKILL');
+        await done;
+        expect(hit, `phase ${phase} never started`).toBe(true);
+        expect(journal(l.out).some((r) => r.t === 'done')).toBe(false);
+
+        // The operator: resume; when the gate refuses, wait for the interrupted command, check whether it took
+        // effect (the counter file stands in for looking at the target), perform it by hand if not, then accept.
+        const accepts: string[] = [];
+        let res = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--json']);
+        for (let i = 0; i < 3 && res.code === 2; i++) {
+          const step = /--accept-step (t1_\w+)/.exec(res.stderr)?.[1];
+          expect(step, res.stderr).toBeDefined();
+          expect(res.stderr).toMatch(/phase T1 \(change\): step t1_\w+ .* has an intent in the journal but no result/);
+          expect(res.stderr).toMatch(/last durable artifact: /);
+          await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.mjs')), 30_000, 50);
+          const label = step === 't1_update' ? 'update' : 'restart';
+          if (!counts(l.counter)[label]) {
+            const by = label === 'update' ? ['update', '--to', '2.0.0'] : ['restart', '--port', String(l.port)];
+            expect(gateway(by, l.targetEnv).status).toBe(0);
+            writeFileSync(l.counter, `manual-${label} 0 by-hand\n`, { flag: 'a' });
+          }
+          accepts.push(step!);
+          res = await runHunt(l.sb, ['release-gate', '--resume', l.out, ...accepts.flatMap((s) => ['--accept-step', s]), '--json']);
+        }
+        const final: HuntReportV1 = report(l.out);
+        const evidence = final.checks.filter((x) => x.status !== 'pass' && x.status !== 'skip').map((x) => JSON.stringify(x));
+        expect(essence(final), `${res.stdout}\n${res.stderr}\n${evidence.join('\n')}`).toEqual(reference);
+        expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+        expect(JSON.parse(res.stdout)).toMatchObject({ verdict: 'pass', resumed: true });
+        const c = counts(l.counter);
+        expect((c.update ?? 0) + (c['manual-update'] ?? 0)).toBe(1); // the side effects happened exactly once
+        expect((c.restart ?? 0) + (c['manual-restart'] ?? 0)).toBe(1);
+        expect(journal(l.out).at(-1)).toMatchObject({ t: 'done', verdict: 'pass' });
+
+        // nothing of the gate is left: only the live target's own tree carries the tag, and then nothing
+        const tree = await targetPids(l);
+        const stray = (await tagged(l.sb)).filter((p) => !tree.has(p.pid));
+        expect(stray).toEqual([]);
+        expect(gateway(['stop'], l.targetEnv).status).toBe(0);
+        expect(await waitUntil(async () => (await tagged(l.sb)).length === 0, 10_000, 50)).toBe(true);
+      });
+    }
+  });
 });

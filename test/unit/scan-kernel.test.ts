@@ -53,4 +53,42 @@ describe('literal kernel', () => {
       { numRuns: 300 },
     );
   });
+
+  it('the pair kernel (one literal) counts like a naive search, wherever its bytes fall in the blocks', () => {
+    const PAIR_LITS = LITS.filter((l) => l.length >= 2).concat(['aXa', 'a\tb', 'ab'.repeat(20)]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...PAIR_LITS, '\n', '\n', ' ', 'a', 'b', 'X', 'conn'), fc.string({ maxLength: 6 })), { maxLength: 300 }),
+        fc.constantFrom(...PAIR_LITS),
+        fc.boolean(),
+        (parts, lit, sampled) => {
+          const data = Buffer.from(parts.join(''), 'utf8');
+          const lits = [Buffer.from(lit)];
+          // An empty sample always plans the pair; the data as sample may fall back to Teddy (pair too common).
+          const t = Teddy.create(lits, [true], sampled ? data : Buffer.alloc(0), { regionBytes: data.length + 64, regions: 1 });
+          expect(t).not.toBeNull();
+          if (!sampled) expect(t!.kind).toBe('pair');
+          const base = t!.regionAt(0);
+          t!.mem.set(data, base);
+          const counts = new Float64Array(1);
+          const starts: number[] = [];
+          t!.scan(base, base, base + data.length, counts, (addr) => starts.push(addr - base));
+          expect([...counts]).toEqual(naive(data, lits));
+          expect(t!.lines).toBe(data.filter((b) => b === 10).length);
+          for (const s of starts) expect(data.subarray(s, s + lit.length).toString()).toBe(lit); // records point at the literal
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('chooses the pair kernel for one rare literal and Teddy when its pair is common in the data', () => {
+    const log = Buffer.from('2024-06-01T00:00:00Z INFO request ok\n'.repeat(2000));
+    const rare = Teddy.create([Buffer.from('EADDRINUSE')], [false], log, { regionBytes: 1 << 16, regions: 1 });
+    expect(rare!.kind).toBe('pair');
+    const common = Teddy.create([Buffer.from('INFO request ok')], [false], log, { regionBytes: 1 << 16, regions: 1 });
+    expect(common!.kind).toBe('teddy');
+    const two = Teddy.create([Buffer.from('EADDRINUSE'), Buffer.from('ECONNRESET')], [false, false], log, { regionBytes: 1 << 16, regions: 1 });
+    expect(two!.kind).toBe('teddy');
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Generates the multi-literal search kernel: a Teddy-style SIMD prefilter (the approach Hyperscan and
  * ripgrep use) over 16-byte blocks, newline counting in the same pass, candidate verification and per-line
- * de-duplication, all in WebAssembly SIMD.
+ * de-duplication, all in WebAssembly SIMD. A pair kernel (one literal, pair-plan.ts) replaces the nibble lookups
+ * by two byte compares per block and shares everything else.
  *
  * Each literal has a fingerprint of `m` bytes at an offset of its choosing (its rarest m-gram). For every
  * fingerprint position k there are two 16-entry tables per set of 8 buckets: bucket bits by low nibble and by
@@ -27,6 +28,8 @@ export interface KernelShape {
   pages: number;
   /** Use i8x16.relaxed_swizzle (one pshufb instead of two instructions) where the runtime has it. */
   relaxed?: boolean;
+  /** A pair kernel (one literal, pair-plan.ts): the distance of its two bytes; m and sets are then unused. */
+  pair?: number;
 }
 
 import { emitSet, FROM, END, I, REM, VALID, LF, X, NREC, IEND, LINES, LB, V0 } from './teddy-verify.js';
@@ -41,11 +44,16 @@ export function kernelBytes(shape: KernelShape): Uint8Array {
     vHi = V0 + 4,
     vTmp = V0 + 5;
   const tab0 = V0 + 6;
+  const pair = shape.pair;
+  // pair kernel: the splats of its two bytes and of the bucket bit, where the nibble tables would be
+  const vB1 = tab0,
+    vB2 = tab0 + 1,
+    vOne = tab0 + 2;
   const tLo = (s: number, k: number) => tab0 + (s * m + k) * 2;
   const tHi = (s: number, k: number) => tab0 + (s * m + k) * 2 + 1;
-  const prev0 = tab0 + sets * m * 2; // t of the previous block, per set and position k < m-1
+  const prev0 = pair !== undefined ? tab0 + 3 : tab0 + sets * m * 2; // t of the previous block, per set and position k < m-1
   const vPrev = (s: number, k: number) => prev0 + s * (m - 1) + k;
-  const r0 = prev0 + sets * (m - 1);
+  const r0 = pair !== undefined ? prev0 : prev0 + sets * (m - 1);
   const vR = (s: number) => r0 + s;
   const vAcc = r0 + sets; // per-lane newline counts of up to 255 full blocks
   const vLf = vAcc + 1;
@@ -68,7 +76,14 @@ export function kernelBytes(shape: KernelShape): Uint8Array {
   c.i32(10).i8x16Splat().set(vNl);
   c.i32(15).i8x16Splat().set(vNib);
   c.i32(0).i8x16Splat().set(vZero);
-  for (let s = 0; s < sets; s++) {
+  if (pair !== undefined) {
+    c.i32(0).v128Load(L.TABLES).set(vB1);
+    c.i32(0)
+      .v128Load(L.TABLES + 16)
+      .set(vB2);
+    c.i32(1).i8x16Splat().set(vOne);
+  }
+  for (let s = 0; s < (pair !== undefined ? 0 : sets); s++) {
     for (let k = 0; k < m; k++) {
       c.i32(0)
         .v128Load(L.TABLES + (s * m + k) * 32)
@@ -82,13 +97,15 @@ export function kernelBytes(shape: KernelShape): Uint8Array {
   c.i32(0).i32Load(L.NREC).set(NREC);
   c.get(FROM).set(I);
   // The block before `from` seeds the fingerprints that straddle it (bytes before `lo` only yield candidates
-  // that start before `lo`, which verification rejects).
-  c.get(I).i32(16).i32Sub().v128Load();
-  nibbles(c);
-  for (let s = 0; s < sets; s++) {
-    for (let k = 0; k < m - 1; k++) {
-      pushT(c, s, k);
-      c.set(vPrev(s, k));
+  // that start before `lo`, which verification rejects). A pair kernel reads those bytes where they are.
+  if (pair === undefined) {
+    c.get(I).i32(16).i32Sub().v128Load();
+    nibbles(c);
+    for (let s = 0; s < sets; s++) {
+      for (let k = 0; k < m - 1; k++) {
+        pushT(c, s, k);
+        c.set(vPrev(s, k));
+      }
     }
   }
 
@@ -110,6 +127,29 @@ export function kernelBytes(shape: KernelShape): Uint8Array {
     c.get(vR(0));
     for (let s = 1; s < sets; s++) c.get(vR(s)).v128Or();
     c.v128AnyTrue();
+  };
+  /** Pair kernel, the block in vTmp: positions j whose byte is b2 with b1 at j - d (0xff lanes) in vR(0). */
+  const pairTest = () => {
+    c.get(vTmp).get(vB2).i8x16Eq();
+    c.get(I)
+      .i32(pair as number)
+      .i32Sub()
+      .v128Load()
+      .get(vB1)
+      .i8x16Eq();
+    c.v128And().tee(vR(0)).v128AnyTrue();
+  };
+  /** Leaves the candidate test of the block in vTmp: a non-zero i32 when some position may end a fingerprint. */
+  const candidates = () => {
+    if (pair !== undefined) return pairTest();
+    c.get(vTmp);
+    nibbles(c);
+    teddy();
+  };
+  /** Verifies the candidates (a pair kernel's lanes become bucket 0's bit first). */
+  const verify = () => {
+    if (pair !== undefined) c.get(vR(0)).get(vOne).v128And().set(vR(0));
+    for (let s = 0; s < (pair !== undefined ? 1 : sets); s++) emitSet(c, s, vR(s), vZero);
   };
   /** Pushes the newlines counted in vAcc (i64). */
   const accSum = () => {
@@ -139,15 +179,13 @@ export function kernelBytes(shape: KernelShape): Uint8Array {
   c.get(I).get(IEND).i32GeS().brIf(1);
   c.get(I).v128Load().tee(vTmp).get(vNl).i8x16Eq().tee(vLf);
   c.get(vAcc).get(vLf).i8x16Sub().set(vAcc); // eq lanes are -1: subtracting counts them
-  c.get(vTmp);
-  nibbles(c);
-  teddy();
+  candidates();
   c.if();
   c.get(vLf).i8x16Bitmask().set(LF);
   c.get(LINES);
   accSum();
   c.i64Add().get(LF).i32Popcnt().i64ExtendI32u().i64Sub().set(LB);
-  for (let s = 0; s < sets; s++) emitSet(c, s, vR(s), vZero);
+  verify();
   // Record area nearly full: stop after this block, the driver drains it and calls again from the next.
   c.get(NREC).i32(0).i32Load(L.REC_LIMIT).i32GtU();
   c.if();
@@ -167,12 +205,10 @@ export function kernelBytes(shape: KernelShape): Uint8Array {
   c.else(); // the last, partial block: only positions inside [i, end) count
   c.i32(1).get(REM).i32Shl().i32(1).i32Sub().set(VALID);
   c.get(I).v128Load().tee(vTmp).get(vNl).i8x16Eq().i8x16Bitmask().get(VALID).i32And().set(LF);
-  c.get(vTmp);
-  nibbles(c);
-  teddy();
+  candidates();
   c.if();
   c.get(LINES).set(LB);
-  for (let s = 0; s < sets; s++) emitSet(c, s, vR(s), vZero);
+  verify();
   c.end();
   c.get(LINES).get(LF).i32Popcnt().i64ExtendI32u().i64Add().set(LINES);
   c.get(I).i32(16).i32Add().set(I);

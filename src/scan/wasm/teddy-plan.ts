@@ -12,8 +12,10 @@ export interface TeddyPlan {
   /** Per literal (index into the input): fingerprint start offset (negative: leading wildcards) and bucket (set*8 + bit). */
   offset: number[];
   bucket: number[];
-  /** Per set and position: 16 low-nibble then 16 high-nibble masks, at (s*m + k)*32. */
+  /** Per set and position: 16 low-nibble then 16 high-nibble masks, at (s*m + k)*32 (pair plans: see pair-plan.ts). */
   tables: Uint8Array;
+  /** A pair plan (one literal): the distance of its two bytes, whose splats fill `tables`. */
+  pair?: number;
 }
 
 /** Byte histogram and m-gram counts of the sample, for the candidate grams only. */

@@ -5,6 +5,7 @@
  */
 import * as L from './layout.js';
 import { kernelBytes, type KernelShape } from './teddy-kernel.js';
+import { planPair } from './pair-plan.js';
 import { planTeddy } from './teddy-plan.js';
 
 interface WasmApi {
@@ -17,7 +18,7 @@ const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 const modules = new Map<string, object>();
 
 function compile(shape: KernelShape): object {
-  const key = `${shape.m}/${shape.sets}/${shape.pages}/${shape.relaxed === true}`;
+  const key = `${shape.m}/${shape.sets}/${shape.pages}/${shape.relaxed === true}/${shape.pair ?? '-'}`;
   let mod = modules.get(key);
   if (!mod) {
     mod = new (WA as WasmApi).Module(kernelBytes(shape));
@@ -61,11 +62,15 @@ export interface TeddyOptions {
   sets?: number;
   /** Force the relaxed-SIMD kernel on or off (default: on where supported). */
   relaxed?: boolean;
+  /** false: never the pair kernel (default: one literal of 2+ bytes uses it when its pair is rare in the sample). */
+  pair?: boolean;
 }
 
 /** One kernel instance with its literals loaded; not shareable between threads. */
 export class Teddy {
   readonly mem: Buffer;
+  /** Which prefilter the plan chose: the pair kernel (one literal) or Teddy fingerprints. */
+  readonly kind: 'pair' | 'teddy';
   private readonly scanFn: (from: number, lo: number, end: number) => number;
   private readonly view: DataView;
   private readonly n: number;
@@ -79,10 +84,12 @@ export class Teddy {
   }
 
   private constructor(literals: Uint8Array[], record: boolean[], sample: Uint8Array, opts: TeddyOptions) {
-    const plan = planTeddy(literals, sample, { m: opts.m, sets: opts.sets });
+    const pairPlan = literals.length === 1 && opts.pair !== false && opts.m === undefined ? planPair(literals[0], sample) : null;
+    const plan = pairPlan ?? planTeddy(literals, sample, { m: opts.m, sets: opts.sets });
+    this.kind = pairPlan ? 'pair' : 'teddy';
     this.regionBytes = (opts.regionBytes + 63) & ~63;
     const pages = Math.ceil((L.DATA + opts.regions * (this.regionBytes + L.PAD)) / 65536);
-    const inst = new (WA as WasmApi).Instance(compile({ m: plan.m, sets: plan.sets, pages, relaxed: opts.relaxed ?? relaxedSupported() }), {});
+    const inst = new (WA as WasmApi).Instance(compile({ m: plan.m, sets: plan.sets, pages, relaxed: opts.relaxed ?? relaxedSupported(), pair: plan.pair }), {});
     const memory = inst.exports.memory as { buffer: ArrayBuffer };
     this.mem = Buffer.from(memory.buffer);
     this.view = new DataView(memory.buffer);
