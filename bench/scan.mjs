@@ -23,7 +23,7 @@ runOnce('sh', ['-c', `cat "${big}" "${small}" > /dev/null`]); // warm the page c
 
 console.log(`file: ${path.relative(process.cwd(), big)} (${(size / 1048576).toFixed(0)} MiB, 30 days, ISO stamps)`);
 console.log(machine());
-console.log('hunt = first scan, no checkpoint: totals over every byte (WebAssembly kernel, all cores) + 120-min window by seek\n');
+console.log('hunt = first scan, no checkpoint: totals over every byte (WebAssembly kernel; a worker thread only for heavy kernels) + 120-min window by seek\n');
 
 const head = `${pad('pattern set', 15)} ${padL('n', 3)} | ${padL('hunt ms', 8)} ${padL('cpu', 6)} ${padL('RSS', 7)} | ${padL('rg ms', 7)} ${padL('cpu', 6)} ${padL('RSS', 8)} | ${padL('grep ms', 8)} | ${padL('hunt/rg', 7)} | counts`;
 console.log(head);

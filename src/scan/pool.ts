@@ -18,9 +18,12 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** The compiled worker script: next to this module in dist/, or dist/scan/ when running from src/. */
+/**
+ * The worker script: next to this module (dist/bundle/worker.js for the CLI bundle, dist/scan/worker.js for the
+ * per-file output), else the bundled one of the build (sources run by the tests, a bundle two levels down).
+ */
 export function workerScript(): URL | null {
-  for (const rel of ['./worker.js', '../../dist/scan/worker.js']) {
+  for (const rel of ['./worker.js', '../../dist/bundle/worker.js', '../../dist/scan/worker.js']) {
     const url = new URL(rel, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url;
   }
@@ -39,6 +42,7 @@ export class ScanPool {
   private readonly running = new Map<Worker, Pending>();
   private readonly script: URL | null;
   private mainBusy = false;
+  private broken = false; // a worker failed: no more are started (this thread still scans)
 
   constructor(private readonly size: number) {
     this.script = size > 1 ? workerScript() : null;
@@ -72,9 +76,13 @@ export class ScanPool {
           });
         continue;
       }
-      let w = this.idle.pop();
-      if (!w && this.script && this.all.length < this.size - 1) w = this.spawn();
-      if (!w) return;
+      const w = this.idle.pop();
+      if (!w) {
+        // A new thread takes work once its script has loaded (~60-90 ms): a range handed over at spawn would wait
+        // for it while this thread could have scanned it (measured: two threads were slower than one for 1 GiB).
+        if (this.script && !this.broken && this.all.length < this.size - 1) this.spawn();
+        return;
+      }
       const job = this.queue.shift() as Pending;
       this.running.set(w, job);
       w.postMessage({ id: 0, task: job.task });
@@ -84,7 +92,12 @@ export class ScanPool {
   private spawn(): Worker {
     const w = new (workerThreads().Worker)(this.script as URL);
     this.all.push(w);
-    w.on('message', (msg: { result?: unknown; error?: string }) => {
+    w.on('message', (msg: { ready?: boolean; result?: unknown; error?: string }) => {
+      if (msg.ready) {
+        this.idle.push(w);
+        this.pump();
+        return;
+      }
       const job = this.running.get(w);
       this.running.delete(w);
       this.idle.push(w);
@@ -99,6 +112,9 @@ export class ScanPool {
       this.running.delete(w);
       const i = this.all.indexOf(w);
       if (i >= 0) this.all.splice(i, 1);
+      const k = this.idle.indexOf(w);
+      if (k >= 0) this.idle.splice(k, 1);
+      this.broken = true;
       job?.reject(err);
       this.pump();
     });

@@ -11,3 +11,5 @@ parentPort?.on('message', (msg: { id: number; task: ScanTask }) => {
     (err: unknown) => parentPort?.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
   );
 });
+// Loaded: the pool hands work to this thread from now on.
+parentPort?.postMessage({ ready: true });
