@@ -20,7 +20,7 @@ import {
   cleanup,
   counts,
   essence,
-  gateway,
+  gatewayAsync,
   journal,
   makeSandbox,
   report,
@@ -40,14 +40,17 @@ interface Live {
   counter: string;
   out: string;
   targetEnv: NodeJS.ProcessEnv;
+  /** The file that releases a held restart step (see step.mjs --hold), when the profile holds it. */
+  holdRestart?: string;
 }
 
 /**
  * A sandbox with a running sample gateway and a profile that gates it through step.mjs wrappers. The tests run
  * concurrently (each is mostly waiting on the gate's sleeps), so each removes its own sandbox when it finishes.
  */
-async function liveTarget(onFinished: TestContext['onTestFinished'] | null): Promise<Live> {
+async function liveTarget(onFinished: TestContext['onTestFinished'] | null, hold = false): Promise<Live> {
   const sb = await makeSandbox();
+  const holdRestart = hold ? path.join(sb.dir, 'release-restart') : undefined;
   onFinished?.(() => cleanup(sb));
   const home = path.join(sb.dir, 'gw-home');
   const port = await freePort();
@@ -57,6 +60,7 @@ async function liveTarget(onFinished: TestContext['onTestFinished'] | null): Pro
     node,
     STEP,
     ...(label ? ['--count', counter, '--label', label] : []),
+    ...(label === 'restart' && holdRestart ? ['--hold', holdRestart] : []),
     '--sleep',
     String(sleepMs),
     '--',
@@ -93,9 +97,9 @@ async function liveTarget(onFinished: TestContext['onTestFinished'] | null): Pro
   const file = path.join(sb.dir, 'hunt.config.json');
   writeFileSync(file, JSON.stringify(profile, null, 2));
   const targetEnv = { ...sb.env, SAMPLE_GATEWAY_HOME: home, SAMPLE_GATEWAY_TOKEN: TOKEN };
-  const started = gateway(['start', '--detach', '--port', String(port)], targetEnv);
+  const started = await gatewayAsync(['start', '--detach', '--port', String(port)], targetEnv);
   expect(started.status, started.stderr).toBe(0);
-  return { sb, home, port, profile: file, counter, out: path.join(sb.dir, 'gate'), targetEnv };
+  return { sb, home, port, profile: file, counter, out: path.join(sb.dir, 'gate'), targetEnv, holdRestart };
 }
 
 const gateArgs = (l: Live) => [
@@ -118,7 +122,7 @@ const gateArgs = (l: Live) => [
 
 /** Pids of the live target's tree (lock owner + descendants). */
 async function targetPids(l: Live): Promise<Set<number>> {
-  const st = gateway(['status'], l.targetEnv);
+  const st = await gatewayAsync(['status'], l.targetEnv);
   const pid = Number(/pid=(\d+)/.exec(st.stdout)?.[1]);
   const { processTree } = await import('../../src/runtime/proctable.js');
   return new Set((await processTree(pid)).map((p) => p.pid));
@@ -143,7 +147,7 @@ beforeAll(async () => {
     reference = essence(report(l.out));
     expect(reference.verdict).toBe('pass');
     expect(counts(l.counter)).toMatchObject({ update: 1, restart: 1 });
-    gateway(['stop'], l.targetEnv);
+    await gatewayAsync(['stop'], l.targetEnv);
   } finally {
     await cleanup(l.sb);
   }
@@ -156,9 +160,12 @@ describe.concurrent('gate kill', () => {
     it('SIGKILL mid-restart: --resume exits 2 with the operator message, and after --accept-step the gate completes without restarting again', async ({
       onTestFinished,
     }) => {
-      const l = await liveTarget(onTestFinished);
+      // The restart step holds (after recording that it ran) until the test releases it: the kill lands inside
+      // t1_restart however slow the machine is (with a timed window it once landed just after it).
+      const l = await liveTarget(onTestFinished, true);
+      const hold = l.holdRestart as string;
       const { child, done } = spawnHunt(l.sb, gateArgs(l));
-      const hit = await waitUntil(() => journal(l.out).some((r) => r.t === 'started' && r.step === 't1_restart'), 60_000);
+      const hit = await waitUntil(() => journal(l.out).some((r) => r.t === 'started' && r.step === 't1_restart') && counts(l.counter).restart === 1, 60_000);
       child.kill('SIGKILL');
       await done;
       expect(hit).toBe(true);
@@ -170,6 +177,7 @@ describe.concurrent('gate kill', () => {
       expect(refused.stderr).toContain('last durable artifact: checks/t1_update.json (step t1_update: pass');
       expect(refused.stderr).toContain(`hunt release-gate --resume ${l.out} --accept-step t1_restart`);
       expect(journal(l.out).filter((r) => r.t === 'resume')).toEqual([]); // a refusal writes nothing
+      writeFileSync(hold, ''); // the interrupted restart goes on
       // the operator waits for the interrupted restart, sees it took effect (the counter), and accepts it
       expect(await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.mjs')), 30_000, 50)).toBe(true);
       expect(counts(l.counter).restart).toBe(1);
@@ -180,7 +188,7 @@ describe.concurrent('gate kill', () => {
       expect(counts(l.counter)).toMatchObject({ update: 1, restart: 1 });
       const again = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--accept-step', 't1_restart']);
       expect([again.code, again.stderr]).toEqual([2, expect.stringMatching(/t1_restart: the step is not interrupted \(it has a result\)/)]);
-      expect(gateway(['stop'], l.targetEnv).status).toBe(0);
+      expect((await gatewayAsync(['stop'], l.targetEnv)).status).toBe(0);
       expect(await waitUntil(async () => (await tagged(l.sb)).length === 0, 10_000, 50)).toBe(true);
     });
   });
@@ -209,7 +217,7 @@ describe.concurrent('gate kill', () => {
           const label = step === 't1_update' ? 'update' : 'restart';
           if (!counts(l.counter)[label]) {
             const by = label === 'update' ? ['update', '--to', '2.0.0'] : ['restart', '--port', String(l.port)];
-            expect(gateway(by, l.targetEnv).status).toBe(0);
+            expect((await gatewayAsync(by, l.targetEnv)).status).toBe(0);
             writeFileSync(l.counter, `manual-${label} 0 by-hand\n`, { flag: 'a' });
           }
           accepts.push(step!);
@@ -229,7 +237,7 @@ describe.concurrent('gate kill', () => {
         const tree = await targetPids(l);
         const stray = (await tagged(l.sb)).filter((p) => !tree.has(p.pid));
         expect(stray).toEqual([]);
-        expect(gateway(['stop'], l.targetEnv).status).toBe(0);
+        expect((await gatewayAsync(['stop'], l.targetEnv)).status).toBe(0);
         expect(await waitUntil(async () => (await tagged(l.sb)).length === 0, 10_000, 50)).toBe(true);
       });
     }
