@@ -41,8 +41,8 @@ const LIGHT_LITERALS = 16; // one set of 8 Teddy buckets, or the pair kernel
 /**
  * Whether a count is worth a second thread: only when the kernel, not the read, is the cost. Measured on the
  * project's 2-core VM (1 GiB, bench/scan.mjs): with up to 16 literals one thread scans at 2.5-4 GB/s and two were
- * slower (1 literal 280 vs 450 ms; 13 literals 380 vs 570 ms: the second thread's start-up, and two threads' reads
- * and kernels contending), with 100 literals two were faster (1.3-1.7 s vs 1.1 s). Regexes run in JavaScript.
+ * slower end to end (1 literal 280 vs 450 ms; 13 literals 380 vs 570 ms: the worker's start-up and per-range kernel
+ * set-up cost more than it saves), with 100 literals two were faster (1.3-1.7 s vs 1.1 s). Regexes run in JavaScript.
  */
 export function countIsHeavy(p: CountParams): boolean {
   return !p.wasm || p.sigs.some((s) => s.regex) || p.sigs.length > LIGHT_LITERALS;
