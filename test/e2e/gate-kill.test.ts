@@ -23,6 +23,7 @@ import {
   gatewayAsync,
   journal,
   makeSandbox,
+  sandboxFor,
   report,
   runHunt,
   spawnHunt,
@@ -49,9 +50,8 @@ interface Live {
  * concurrently (each is mostly waiting on the gate's sleeps), so each removes its own sandbox when it finishes.
  */
 async function liveTarget(onFinished: TestContext['onTestFinished'] | null, hold = false): Promise<Live> {
-  const sb = await makeSandbox();
+  const sb = onFinished ? await sandboxFor(onFinished) : await makeSandbox();
   const holdRestart = hold ? path.join(sb.dir, 'release-restart') : undefined;
-  onFinished?.(() => cleanup(sb));
   const home = path.join(sb.dir, 'gw-home');
   const port = await freePort();
   const counter = path.join(sb.dir, 'counter.txt');

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HuntReportV1 } from '../../src/core/report-types.js';
 import { markdownProblems, strictContractErrors } from '../unit/render.arbitraries.js';
-import { EMIT, GATEWAY, cleanup, journal, jsonOf, makeSandbox, readJson, report, runHunt, spawnHunt, tagged } from '../fixtures/gate/harness.js';
+import { EMIT, GATEWAY, journal, jsonOf, readJson, report, runHunt, sandboxFor, spawnHunt, tagged } from '../fixtures/gate/harness.js';
 
 function baseline(signatures: Array<[string, number]>, windowMinutes = 120): HuntReportV1 {
   const at = '2026-01-01T00:00:00.000Z';
@@ -46,8 +46,7 @@ const plant = (n: number) => `"{node}" "${EMIT}" "{home}/logs/gateway.err.log" $
 describe.concurrent('release-gate end to end', () => {
   describe('hunt release-gate --demo', () => {
     it('passes on the healthy sample gateway, writes every artifact, and leaves nothing running', async ({ onTestFinished }) => {
-      const sb = await makeSandbox();
-      onTestFinished(() => cleanup(sb));
+      const sb = await sandboxFor(onTestFinished);
       const out = path.join(sb.dir, 'gate');
       const upd = `"{node}" "${GATEWAY}" update --to 1.1.0`;
       const res = await runHunt(sb, [
@@ -116,8 +115,7 @@ describe.concurrent('release-gate end to end', () => {
     });
 
     it('an injected bug (crash-loop-log) fails the gate with the new p0 signature as the reason', async ({ onTestFinished }) => {
-      const sb = await makeSandbox({ SAMPLE_GATEWAY_BUGS: 'crash-loop-log' });
-      onTestFinished(() => cleanup(sb));
+      const sb = await sandboxFor(onTestFinished, { SAMPLE_GATEWAY_BUGS: 'crash-loop-log' });
       const out = path.join(sb.dir, 'gate');
       const res = await runHunt(sb, ['release-gate', '--demo', '--skip-chaos', '--observe-seconds', '2', '--out-dir', out]);
       expect(res.code, res.stderr).toBe(1);
@@ -136,8 +134,7 @@ describe.concurrent('release-gate end to end', () => {
     });
 
     it('a failing strict verify fails with one ops classification naming it', async ({ onTestFinished }) => {
-      const sb = await makeSandbox();
-      onTestFinished(() => cleanup(sb));
+      const sb = await sandboxFor(onTestFinished);
       const out = path.join(sb.dir, 'gate');
       const res = await runHunt(sb, [
         'release-gate',
@@ -165,8 +162,7 @@ describe.concurrent('release-gate end to end', () => {
     it('an allowlisted signature that rose beyond the threshold against the baseline is regressed (warn; fail with --fail-on warn)', async ({
       onTestFinished,
     }) => {
-      const sb = await makeSandbox();
-      onTestFinished(() => cleanup(sb));
+      const sb = await sandboxFor(onTestFinished);
       writeFileSync(path.join(sb.dir, 'known-issues.json'), JSON.stringify(LOCK_ALLOWLIST)); // picked up by default from the cwd
       writeFileSync(path.join(sb.dir, 'base.json'), JSON.stringify(baseline([['lock_conflict', 2]])));
       const out = path.join(sb.dir, 'gate');
@@ -196,8 +192,7 @@ describe.concurrent('release-gate end to end', () => {
     });
 
     it('a resolved signature (zero now, non-zero baseline) does not warn, compared per window minute', async ({ onTestFinished }) => {
-      const sb = await makeSandbox();
-      onTestFinished(() => cleanup(sb));
+      const sb = await sandboxFor(onTestFinished);
       const allow = path.join(sb.dir, 'allow.json');
       writeFileSync(allow, JSON.stringify(LOCK_ALLOWLIST));
       writeFileSync(
@@ -236,8 +231,7 @@ describe.concurrent('release-gate end to end', () => {
     });
 
     it('runs T3 for real: chaos scenarios in their sandbox lane are merged as chaos_* checks', async ({ onTestFinished }) => {
-      const sb = await makeSandbox();
-      onTestFinished(() => cleanup(sb));
+      const sb = await sandboxFor(onTestFinished);
       const out = path.join(sb.dir, 'gate');
       const res = await runHunt(sb, ['release-gate', '--demo', '--scenarios', 'already-running,graceful-shutdown', '--out-dir', out, '--json']);
       expect(res.code, res.stderr).toBe(0);
@@ -253,8 +247,7 @@ describe.concurrent('release-gate end to end', () => {
 
   describe('hunt release-gate --demo interrupted by SIGINT', () => {
     it('stops the demo target and the chaos lanes, records no result for the interrupted step, and resumes to the same verdict', async ({ onTestFinished }) => {
-      const sb = await makeSandbox();
-      onTestFinished(() => cleanup(sb));
+      const sb = await sandboxFor(onTestFinished);
       const out = path.join(sb.dir, 'gate');
       const { child, done } = spawnHunt(sb, ['release-gate', '--demo', '--scenarios', 'transient-network', '--out-dir', out]);
       const deadline = Date.now() + 60_000;
@@ -277,8 +270,7 @@ describe.concurrent('release-gate end to end', () => {
 
   describe('hunt release-gate input errors (exit 2)', () => {
     it('needs --release without --demo, refuses flags beside --resume, unknown scenarios and a used out-dir', async ({ onTestFinished }) => {
-      const sb = await makeSandbox();
-      onTestFinished(() => cleanup(sb));
+      const sb = await sandboxFor(onTestFinished);
       const cfg = path.join(sb.dir, 'hunt.config.json');
       writeFileSync(cfg, readFileSync(path.join(path.dirname(GATEWAY), '..', 'profiles', 'sample-gateway.json')));
       let r = await runHunt(sb, ['release-gate', '--config', cfg]);
@@ -299,8 +291,7 @@ describe.concurrent('release-gate end to end', () => {
     });
 
     it('a corrupt or tampered journal fails closed on --resume', async ({ onTestFinished }) => {
-      const sb = await makeSandbox();
-      onTestFinished(() => cleanup(sb));
+      const sb = await sandboxFor(onTestFinished);
       const out = path.join(sb.dir, 'gate');
       const first = await runHunt(sb, ['release-gate', '--demo', '--skip-chaos', '--skip-tests', '--out-dir', out]);
       expect(first.code, first.stderr).toBe(0);
