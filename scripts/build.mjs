@@ -49,6 +49,10 @@ function inputsHash() {
     path.join(root, 'scripts', 'build.mjs'),
     path.join(root, 'scripts', 'typecheck.mjs'),
     path.join(root, 'scripts', 'gen-schemas.mjs'),
+    path.join(root, 'scripts', 'precompile.mjs'),
+    // the bundle carries the shipped schemas and templates compiled (the config schema is generated from src/)
+    ...files(path.join(root, 'schemas')).filter((f) => !f.endsWith('hunt-config.schema.json')),
+    ...files(path.join(root, 'templates')),
     // the bundle carries the dependencies: a changed lockfile rebuilds it
     ...[path.join(root, 'package-lock.json')].filter((f) => existsSync(f)),
   ];
@@ -142,7 +146,7 @@ async function bundleCli() {
     minifyWhitespace: true,
     minifySyntax: true,
     logLevel: 'warning',
-    plugins: [zodWithoutLocales()],
+    plugins: [zodWithoutLocales(), precompiledAssets()],
     // the validated-profile cache (src/config/profile-cache.ts) keys its entries by the build that accepted them
     define: { __HUNT_BUILD_ID__: JSON.stringify(hash) },
   });
@@ -161,6 +165,24 @@ async function bundleCli() {
     minifySyntax: true,
     logLevel: 'warning',
   });
+}
+
+/**
+ * dist/report/precompiled.js (no compiled forms: compile at run time) is replaced in the bundle by the shipped schemas
+ * and templates compiled now (scripts/precompile.mjs; src/report/precompiled.ts says why and how they stay current).
+ */
+function precompiledAssets() {
+  const target = path.join(dist, 'report', 'precompiled.js');
+  return {
+    name: 'precompiled-assets',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]report[\\/]precompiled\.js$/ }, async (a) => {
+        if (path.resolve(a.path) !== target) return undefined;
+        const { precompiledSource } = await import('./precompile.mjs');
+        return { contents: precompiledSource(root), loader: 'js', resolveDir: root };
+      });
+    },
+  };
 }
 
 /**

@@ -4,15 +4,35 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { createHash } from 'node:crypto';
+import { loadSchemaSource, type SchemaName } from './assets.js';
+import { precompiled } from './precompiled.js';
 
 // ajv-formats is CommonJS: under NodeNext its default export arrives as the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
-/** Compiles a JSON Schema with every error reported (allErrors) and real format checks. */
+/** Compiles a JSON Schema with every error reported (allErrors) and real format checks (scripts/precompile.mjs: the same options). */
 export function compile(schema: Record<string, unknown>): ValidateFunction {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats(ajv);
   return ajv.compile(schema);
+}
+
+const shipped = new Map<SchemaName, ValidateFunction>();
+
+/**
+ * The validator of a shipped schema: the build-time one when the CLI bundle carries it for this very schema text
+ * (see precompiled.ts), else compiled now. Once per process either way.
+ */
+export function shippedValidator(name: SchemaName): ValidateFunction {
+  let v = shipped.get(name);
+  if (!v) {
+    const { text, schema } = loadSchemaSource(name);
+    const pre = precompiled?.validators[name];
+    v = pre && pre.sha256 === createHash('sha256').update(text, 'utf8').digest('hex') ? pre.validate : compile(schema);
+    shipped.set(name, v);
+  }
+  return v;
 }
 
 /** At most this many violation lines are printed; the rest are counted. */

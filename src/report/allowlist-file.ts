@@ -1,12 +1,8 @@
 /** Loading known-issues.json: JSON syntax errors with line/column, schema violations, duplicate ids. */
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError } from '../errors.js';
 import { readJsonFile } from '../runtime/fs.js';
 import type { AllowlistFile } from '../core/allowlist.js';
-import { capErrors, compile, formatAjvErrors, printable } from './ajv.js';
-import { loadSchema } from './assets.js';
-
-let validator: ValidateFunction | undefined;
+import { capErrors, formatAjvErrors, printable, shippedValidator } from './ajv.js';
 
 /** Duplicate entry ids (checked even when other fields are invalid, so one run lists every problem). */
 function duplicateIds(data: unknown): string[] {
@@ -26,8 +22,8 @@ function duplicateIds(data: unknown): string[] {
 
 /** Validates parsed JSON as an allowlist: the schema, then unique entry ids. Returns `path: message` lines. */
 export function allowlistViolations(data: unknown): string[] {
-  validator ??= compile(loadSchema('allowlist'));
-  const schemaErrors = validator(data) ? [] : formatAjvErrors(validator.errors);
+  const validate = shippedValidator('allowlist');
+  const schemaErrors = validate(data) ? [] : formatAjvErrors(validate.errors);
   return [...schemaErrors, ...duplicateIds(data)];
 }
 

@@ -24,14 +24,15 @@ export function schemaPath(name: SchemaName): string {
   return path.join(packageRoot, 'schemas', SCHEMA_FILES[name]);
 }
 
-const cache = new Map<SchemaName, Record<string, unknown>>();
+const cache = new Map<SchemaName, { text: string; schema: Record<string, unknown> }>();
 
-/** The parsed shipped schema (read once per process; a missing schema is a broken install, not user input). */
-export function loadSchema(name: SchemaName): Record<string, unknown> {
-  let schema = cache.get(name);
-  if (!schema) {
-    schema = JSON.parse(readFileSync(schemaPath(name), 'utf8')) as Record<string, unknown>;
-    cache.set(name, schema);
+/** The shipped schema's text and parsed form (read once per process; a missing schema is a broken install, not user input). */
+export function loadSchemaSource(name: SchemaName): { text: string; schema: Record<string, unknown> } {
+  let entry = cache.get(name);
+  if (!entry) {
+    const text = readFileSync(schemaPath(name), 'utf8');
+    entry = { text, schema: JSON.parse(text) as Record<string, unknown> };
+    cache.set(name, entry);
   }
-  return schema;
+  return entry;
 }

@@ -7,9 +7,11 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { readTextFile } from '../runtime/read.js';
 import { defaultTemplateDir } from './assets.js';
+import { precompiled, type Precompiled } from './precompiled.js';
 import { htmlText, mdCell, mdCellCode, mdCode, mdFence, mdLink, mdText, headFor, truncate } from './escape.js';
 import type { ReportView } from './view-model.js';
 
@@ -109,24 +111,37 @@ function registerHelpers(hb: Hb): void {
   });
 }
 
-function compileOrThrow(hb: Hb, t: Source): Handlebars.TemplateDelegate {
+/** The compile options (scripts/precompile.mjs precompiles the shipped templates with the same). */
+const TEMPLATE_OPTIONS = { strict: false, noEscape: false };
+
+/**
+ * A template's render function: the CLI bundle's build-time spec when the source is byte for byte a shipped
+ * template (precompiled.ts), else compiled now. Compiled eagerly, once (precompile, then template: `hb.compile` is
+ * lazy and a second parse), so a syntax error names its file now, not during rendering.
+ */
+function compileOrThrow(hb: Hb, t: Source, forms: Precompiled | null): Handlebars.TemplateDelegate {
+  const spec = forms?.templates[createHash('sha256').update(t.source, 'utf8').digest('hex')];
+  if (spec) return hb.template(spec);
   try {
-    // Compile eagerly so a syntax error names its file now, not during rendering.
-    hb.precompile(t.source, { strict: false });
-    return hb.compile(t.source, { strict: false, noEscape: false });
+    // precompile's output is the source of an object literal; handlebars' own compile evaluates the same code
+    const code = hb.precompile(t.source, { ...TEMPLATE_OPTIONS }) as unknown as string;
+    return hb.template(new Function(`return ${code};`)() as Parameters<Hb['template']>[0]);
   } catch (err) {
     throw new InputError(`template ${t.file}: ${(err as Error).message.split('\n')[0]}`, { hint: 'fix the handlebars syntax in that template' });
   }
 }
 
-/** Renders the view with the top-level template `name` of a set; ends with exactly one newline. */
-export function renderMarkdown(view: ReportView, templates: TemplateSet, name: string = MAIN_TEMPLATE): string {
+/**
+ * Renders the view with the top-level template `name` of a set; ends with exactly one newline. `forms`: the
+ * build-time compiled templates to use where they match (a test passes the generated ones to compare).
+ */
+export function renderMarkdown(view: ReportView, templates: TemplateSet, name: string = MAIN_TEMPLATE, forms: Precompiled | null = precompiled): string {
   const hb = Handlebars.create();
   registerHelpers(hb);
-  for (const [pname, t] of templates.partials) hb.registerPartial(pname, compileOrThrow(hb, t));
+  for (const [pname, t] of templates.partials) hb.registerPartial(pname, compileOrThrow(hb, t, forms));
   const source = templates.mains.get(name);
   if (!source) throw new InputError(`template ${name} not found`, { hint: `the template directory must provide ${name}` });
-  const main = compileOrThrow(hb, source);
+  const main = compileOrThrow(hb, source, forms);
   let out: string;
   try {
     out = main(view, { allowProtoPropertiesByDefault: false });

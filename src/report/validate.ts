@@ -1,21 +1,12 @@
 /** Validation of HuntReportV1 data against the shipped schema (ajv, all errors, `path: message` lines). */
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError } from '../errors.js';
 import type { HuntReportV1 } from '../core/report-types.js';
-import { capErrors, compile, formatAjvErrors, printable } from './ajv.js';
-import { loadSchema } from './assets.js';
+import { capErrors, formatAjvErrors, printable, shippedValidator } from './ajv.js';
 import { semanticViolations } from './semantic.js';
-
-let validator: ValidateFunction | undefined;
-
-function reportValidator(): ValidateFunction {
-  validator ??= compile(loadSchema('report'));
-  return validator;
-}
 
 /** Validates parsed JSON as a HuntReportV1 (schema, then semantic rules); on failure returns every violation as `path: message`. */
 export function validateReport(data: unknown): { ok: true; report: HuntReportV1 } | { ok: false; errors: string[] } {
-  const validate = reportValidator();
+  const validate = shippedValidator('report');
   if (!validate(data)) return { ok: false, errors: formatAjvErrors(validate.errors) };
   const semantic = semanticViolations(data as HuntReportV1);
   if (semantic.length) return { ok: false, errors: semantic.map(printable) };
