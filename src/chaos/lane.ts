@@ -131,6 +131,7 @@ export class Lane {
       stdoutFile: t.stdoutFile,
       stderrFile: t.stderrFile,
       wrap: this.enclosure.wrap,
+      cgroup: this.enclosure.cgroupDir,
       registry: this.sandbox.registry,
       user: this.target.user,
     });

@@ -6,7 +6,7 @@
  * (e.g. /sys/fs/cgroup/unified). Lanes live under `<our own cgroup>/hunt-chaos/`, named after the hunt that
  * owns them (pid and start id), so a later run can prove whose a leftover is before it kills anything.
  */
-import { promises as fsp, readFileSync } from 'node:fs';
+import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Pure: decodes the octal escapes mountinfo uses in paths (\040 = space). */
@@ -105,6 +105,32 @@ export async function cgroupPids(dir: string): Promise<number[]> {
   };
   await walk(dir);
   return [...new Set(out)].sort((a, b) => a - b);
+}
+
+/**
+ * cgroupPids, synchronously, for the process sampler (several reads a second while a lane runs: the async fs API
+ * costs several times the syscalls). null when the cgroup cannot be read (removed, or not a cgroup).
+ */
+export function cgroupPidsSync(dir: string): number[] | null {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, 'cgroup.procs'), 'utf8');
+  } catch {
+    return null;
+  }
+  const out = text.split('\n').flatMap((l) => (/^\d+$/.test(l.trim()) ? [Number(l)] : []));
+  let subdirs: string[] = [];
+  try {
+    subdirs = readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [e.name] : []));
+  } catch {
+    return null;
+  }
+  for (const n of subdirs) {
+    const more = cgroupPidsSync(path.join(dir, n));
+    if (more === null) return null;
+    out.push(...more);
+  }
+  return out;
 }
 
 /** Whether a cgroup (or any cgroup below it) still holds a process; false when it is gone. */

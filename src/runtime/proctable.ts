@@ -105,23 +105,46 @@ function readProcEntry(pid: number, bootUptime: number, reuse: boolean): ProcInf
   };
 }
 
-function fromProc(reuse: boolean): ProcInfo[] {
+function bootUptime(): number {
   const text = readProcFile('/proc/uptime', 4096);
   const uptime = text === null ? NaN : Number(text.split(' ')[0]);
   if (!Number.isFinite(uptime)) throw new Error('/proc/uptime unreadable'); // no usable /proc: ps instead
-  const pids = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number);
+  return uptime;
+}
+
+function rowsOf(pids: Iterable<number>, uptime: number, reuse: boolean): ProcInfo[] {
   const rows: ProcInfo[] = [];
   for (const pid of pids) {
     const r = readProcEntry(pid, uptime, reuse);
     if (r !== null && r.state !== 'Z') rows.push(r);
   }
+  return rows;
+}
+
+function fromProc(reuse: boolean): ProcInfo[] {
+  const uptime = bootUptime();
+  const pids = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
+  const rows = rowsOf(pids, uptime, reuse);
   if (reuse && commands.size > 2 * rows.length + 64) {
     const live = new Set(rows.map((r) => `${r.pid}:${r.startId}`));
     for (const k of commands.keys()) if (!live.has(k)) commands.delete(k);
   }
   return rows;
+}
+
+/**
+ * The rows of these pids only (the live ones among them), for the sampler's cgroup-scoped reads (proctrack.ts).
+ * Linux only; null when /proc cannot be read (then the caller reads the whole table).
+ */
+export function listPids(pids: Iterable<number>, opts: { reuseCommands?: boolean } = {}): ProcInfo[] | null {
+  if (os.platform() !== 'linux') return null;
+  try {
+    return rowsOf(pids, bootUptime(), opts.reuseCommands === true);
+  } catch {
+    return null;
+  }
 }
 
 /** Parses ps etime ([[dd-]hh:]mm:ss) into seconds. */

@@ -31,6 +31,8 @@ export interface SuperviseOptions {
   wrap?: (argv: string[]) => string[];
   /** Registry file: every process of the tree is appended as (pid, start id) the moment it is seen. */
   registry?: string;
+  /** The cgroup the wrapped command joins (a chaos lane's): the tree never leaves it, so samples may read only it. */
+  cgroup?: string | null;
 }
 
 export interface ExitInfo {
@@ -165,7 +167,7 @@ export function supervise(opts: SuperviseOptions): Supervised {
       firstSeenMs: startedAtMs,
       lastSeenMs: startedAtMs,
     });
-  const unsubscribe = pid === undefined ? () => {} : subscribeSampler(absorb, opts.sampleIntervalMs ?? 100);
+  const unsubscribe = pid === undefined ? () => {} : subscribeSampler(absorb, opts.sampleIntervalMs ?? 100, opts.cgroup ?? null);
 
   const sup: Supervised = {
     pid,
@@ -176,12 +178,12 @@ export function supervise(opts: SuperviseOptions): Supervised {
     running: () => exit === undefined,
     seen: () => [...tracked.values()].sort((a, b) => a.pid - b.pid),
     async live(table) {
-      const t = table ?? (await sampleTable(Date.now()));
+      const t = table ?? (await sampleTable(Date.now(), opts.cgroup ?? null));
       absorb(t);
       return pid === undefined ? [] : trackedLive(pid, tracked, t, exit === undefined);
     },
     async sample() {
-      absorb(await sampleTable(Date.now()));
+      absorb(await sampleTable(Date.now(), opts.cgroup ?? null));
     },
     async signal(sig, scope = 'root') {
       if (pid === undefined) return [];

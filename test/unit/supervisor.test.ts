@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { supervise, type Supervised } from '../../src/runtime/supervisor.js';
-import { sameProcess, trackedLive, type TrackedProc } from '../../src/runtime/proctrack.js';
+import { sameProcess, sampleTable, trackedLive, type TrackedProc } from '../../src/runtime/proctrack.js';
+import { cgroupSupport, createLaneCgroup, killCgroup, laneCgroupName } from '../../src/runtime/cgroup.js';
 import { listProcesses, type ProcInfo } from '../../src/runtime/proctable.js';
 import { runTeardown } from '../../src/runtime/teardown.js';
 import { processesWithEnv } from '../../src/runtime/envscan.js';
@@ -155,6 +156,46 @@ describe('supervisor (real processes)', () => {
     const found = await processesWithEnv(marker);
     expect(found.map((p) => p.pid)).toContain(escaped);
     expect(found.map((p) => p.pid)).toContain(s.pid);
+  });
+});
+
+describe('cgroup-scoped sampling (root with cgroup v2: what chaos lanes get)', async () => {
+  const support = process.getuid?.() === 0 ? await cgroupSupport() : null;
+  it.skipIf(!support?.ok)('a tree in a cgroup is sampled from the cgroup alone, yet fully tracked; an unscoped read still sees the machine', async () => {
+    if (!support?.ok) return;
+    const cg = await createLaneCgroup(support.base, laneCgroupName(process.pid, 'test', `${tag}-${++seq}`));
+    try {
+      // the same wrapper shape as a lane's: join the cgroup, then exec the target
+      const s = supervise({
+        command: [process.execPath, '-e', TREE],
+        cwd: dir,
+        env: { ...process.env, HUNT_TEST_TAG: tag },
+        stdoutFile: path.join(dir, `${++seq}.out`),
+        stderrFile: path.join(dir, `${seq}.err`),
+        sampleIntervalMs: 25,
+        wrap: (argv) => ['/bin/sh', '-c', 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"', 'lane', cg, ...argv],
+        cgroup: cg,
+      });
+      started.push(s);
+      current = seq;
+      const [parent, worker, escaped] = await pidsFromOutput();
+      expect(await eventually(async () => (await s.live()).length === 3)).toBe(true);
+      expect(s.seen().map((p) => p.pid).sort((a, b) => a - b)).toEqual([parent, worker, escaped].sort((a, b) => a - b));
+      // a scoped read right after a whole one holds the cgroup's members only (the setsid'd one too), not us
+      let scoped: number[] = [];
+      await eventually(async () => {
+        await sampleTable(Date.now());
+        scoped = (await sampleTable(Date.now(), cg)).map((p) => p.pid);
+        return !scoped.includes(process.pid);
+      });
+      expect(scoped.sort((a, b) => a - b)).toEqual([parent, worker, escaped].sort((a, b) => a - b));
+      expect((await sampleTable(Date.now())).map((p) => p.pid)).toContain(process.pid);
+      const res = await s.stop(2000);
+      expect(res.survivors).toEqual([]);
+      expect(await eventually(() => gone(escaped), 30_000)).toBe(true);
+    } finally {
+      await killCgroup(cg);
+    }
   });
 });
 
