@@ -158,9 +158,15 @@ describe.skipIf(!available)('examples/redis on a real redis-server', () => {
         '--update-command',
         upd,
       ]);
-      const v = verdictOf(await readReport(s, dir));
+      const r = await readReport(s, dir);
+      const v = verdictOf(r);
       expect(res.code).toBe(1);
       expect(v.reasons[0]).toMatchObject({ id: 't1_restart', rule: 'check-fail', phase: 'T1' });
+      // nothing to wait for after a restart redis refused: a short look, not the whole readyTimeoutMs
+      expect(r.checks.find((c) => c.id === 't1_ready')).toMatchObject({
+        status: 'fail',
+        summary: expect.stringMatching(/^not ready within 2000 ms after the failed restart \(see t1_restart\): port \d+ not open/),
+      });
       expect(v.reasons[0].detail).toMatch(/restart the target: failed: exit 1 .*: \*\*\* FATAL CONFIG FILE ERROR/);
     } finally {
       await fsp.writeFile(conf, good);
@@ -170,10 +176,19 @@ describe.skipIf(!available)('examples/redis on a real redis-server', () => {
 
   it('redis paused during T4 (CLIENT PAUSE, PING unanswered) fails the observation with the failures counted', async () => {
     const dir = out();
+    // probes every 250 ms that give up after 500: a 3 s pause is several failures inside a 6 s window
+    const profile = await patchProfile(
+      s,
+      (p) => {
+        p.target.healthTimeoutMs = 500;
+        p.gate.observe = { ...p.gate.observe, intervalMs: 250 };
+      },
+      path.join(s.profileDir, 'quick-observe.json'),
+    );
     const gate = hunt(s, [
       'release-gate',
       '--config',
-      s.profile,
+      profile,
       '--release',
       'paused',
       '--out-dir',
@@ -181,7 +196,7 @@ describe.skipIf(!available)('examples/redis on a real redis-server', () => {
       '--skip-chaos',
       '--skip-update',
       '--observe-seconds',
-      '12',
+      '6',
     ]);
     // the journal records the step's intent the moment T4 observe begins
     await waitFor(
@@ -190,14 +205,14 @@ describe.skipIf(!available)('examples/redis on a real redis-server', () => {
       120_000,
       100,
     );
-    expect(cli('CLIENT PAUSE 8000 ALL')).toBe('OK');
+    expect(cli('CLIENT PAUSE 3000 ALL')).toBe('OK');
     const res = await gate.done;
     const r = await readReport(s, dir);
     const obs = r.checks.find((c) => c.id === 't4_observe')!;
     expect(res.code).toBe(1);
     expect(obs.status).toBe('fail');
     expect(obs.metadata!.failures as number).toBeGreaterThanOrEqual(2);
-    expect(obs.evidence!.join('\n')).toMatch(/FAIL no "\+PONG" in the reply within 2000 ms/);
+    expect(obs.evidence!.join('\n')).toMatch(/FAIL no "\+PONG" in the reply within 500 ms/);
     expect(verdictOf(r).reasons[0]).toMatchObject({ id: 't4_observe', phase: 'T4' });
   });
 

@@ -27,6 +27,13 @@ function strictUpdateFailed(r: StepRun): boolean {
 }
 const NOT_RESTARTED = 'skipped: the update failed under gate.update.policy "strict" (see t1_update); hunt does not restart onto a failed update';
 
+/**
+ * How long t1_ready looks after a restart that failed. The gate fails on t1_restart whatever happens next, so the
+ * whole readyTimeoutMs would only delay the verdict (10 s for a redis that refused a broken config); a short look
+ * still tells the operator whether the old instance kept serving or a supervisor brought one back.
+ */
+export const READY_AFTER_FAILED_RESTART_MS = 2000;
+
 /** What to do about a failed T1 step: carried into the verdict's reason (metadata.fix). */
 export const T1_FIX: Record<string, string> = {
   t1_update: 'make the release pass its own update check (the quoted line says what it rejected); the live target was not restarted',
@@ -99,6 +106,8 @@ export function changeSteps(): StepDef[] {
       r.started(process.pid);
       const t = gate.clock.now();
       const tg = gate.bound.target;
+      const restartFailed = r.checkOf('t1_restart')?.status === 'fail';
+      const timeoutMs = restartFailed ? Math.min(tg.readyTimeoutMs, READY_AFTER_FAILED_RESTART_MS) : tg.readyTimeoutMs;
       let last = 'no probe yet';
       const ok = await waitFor(
         async () => {
@@ -109,7 +118,7 @@ export function changeSteps(): StepDef[] {
           last = `health: ${h.detail}`;
           return undefined;
         },
-        { timeoutMs: tg.readyTimeoutMs, initialDelayMs: 50, maxDelayMs: 500 },
+        { timeoutMs, initialDelayMs: 50, maxDelayMs: 500 },
       );
       const waited = gate.clock.now() - t;
       const what = tg.health
@@ -125,8 +134,8 @@ export function changeSteps(): StepDef[] {
               ? { status: 'pass', summary: `${what} after ${waited} ms` }
               : {
                   status: 'fail',
-                  summary: `not ready within ${tg.readyTimeoutMs} ms: ${last}`,
-                  metadata: { readyTimeoutMs: tg.readyTimeoutMs, fix: T1_FIX.t1_ready },
+                  summary: `not ready within ${timeoutMs} ms${restartFailed ? ' after the failed restart (see t1_restart)' : ''}: ${last}`,
+                  metadata: { readyTimeoutMs: timeoutMs, ...(restartFailed ? { afterFailedRestart: true } : {}), fix: T1_FIX.t1_ready },
                 },
           ),
         ],
