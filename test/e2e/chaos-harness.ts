@@ -40,24 +40,30 @@ export async function createSuite(tag: string): Promise<Suite> {
 /**
  * The demo profile with deadlines short enough for a quick suite yet generous for a loaded CI machine (the
  * suite runs beside a CPU hog: .ci/run), optional bug switches, and chaos overrides. A deadline only costs
- * time in the scenarios that are meant to exceed it.
+ * time in the scenarios that are meant to exceed it: a test whose target must miss its deadline (a hang bug) passes
+ * a short `deadlineMs` for every scenario, since a slow machine can only make the target miss it more surely.
  */
-export async function writeProfile(s: Suite, name: string, o: { bugs?: string[]; chaos?: Record<string, unknown> } = {}): Promise<string> {
+export async function writeProfile(
+  s: Suite,
+  name: string,
+  o: { bugs?: string[]; chaos?: Record<string, unknown>; deadlineMs?: number } = {},
+): Promise<string> {
   const demo = JSON.parse(await fsp.readFile(path.join(repo, 'profiles', 'sample-gateway.json'), 'utf8'));
   delete demo.$schema;
   demo.target.readyTimeoutMs = 10_000;
   demo.target.env = { ...demo.target.env, ...(o.bugs?.length ? { SAMPLE_GATEWAY_BUGS: o.bugs.join(',') } : {}), SAMPLE_GATEWAY_LEAK_TTL_MS: '60000' };
+  const d = o.deadlineMs ?? 12_000;
   demo.chaos = {
     ...demo.chaos,
     concurrency: 4,
-    portCollision: { ...demo.chaos.portCollision, deadlineMs: 12_000 },
-    alreadyRunning: { ...demo.chaos.alreadyRunning, deadlineMs: 12_000 },
-    missingEnv: { ...demo.chaos.missingEnv, deadlineMs: 12_000 },
-    badConfig: { ...demo.chaos.badConfig, deadlineMs: 12_000 },
-    signalRestart: { deadlineMs: 12_000, settleMs: 600 },
-    transientNetwork: { faultMs: 2500, expectDegraded: true, recoveryDeadlineMs: 12_000 },
-    crashRecovery: { deadlineMs: 20_000 },
-    gracefulShutdown: { deadlineMs: 10_000 },
+    portCollision: { ...demo.chaos.portCollision, deadlineMs: d },
+    alreadyRunning: { ...demo.chaos.alreadyRunning, deadlineMs: d },
+    missingEnv: { ...demo.chaos.missingEnv, deadlineMs: d },
+    badConfig: { ...demo.chaos.badConfig, deadlineMs: d },
+    signalRestart: { deadlineMs: d, settleMs: 600 },
+    transientNetwork: { faultMs: 2500, expectDegraded: true, recoveryDeadlineMs: d },
+    crashRecovery: { deadlineMs: o.deadlineMs ?? 20_000 },
+    gracefulShutdown: { deadlineMs: o.deadlineMs ?? 10_000 },
     // other suites create /tmp entries concurrently on this machine; leaks that name our pids still fail
     isolation: { unattributed: 'ignore' },
     ...o.chaos,

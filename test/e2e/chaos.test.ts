@@ -83,13 +83,22 @@ describe('staging-chaos against the healthy sample gateway', () => {
   });
 });
 
-// One test per bug switch: the scenario meant to catch it fails, with the finding kind that names why.
-const MATRIX: Array<{ bug: string; scenario: string; id: string; kind: string; detail: RegExp }> = [
-  { bug: 'bind-anyway', scenario: 'port-collision', id: 'chaos_port_collision', kind: 'hang', detail: /still running/ },
-  { bug: 'ignore-lock', scenario: 'already-running', id: 'chaos_already_running', kind: 'hang', detail: /second instance: still running/ },
+// One test per bug switch: the scenario meant to catch it fails, with the finding kind that names why. `missed`: the bug
+// makes the target miss a deadline (hang, no recovery), so the test runs with short deadlines (it waits them out).
+const MISSED_DEADLINE_MS = 3000;
+const MATRIX: Array<{ bug: string; scenario: string; id: string; kind: string; detail: RegExp; missed?: true }> = [
+  { bug: 'bind-anyway', scenario: 'port-collision', id: 'chaos_port_collision', kind: 'hang', detail: /still running/, missed: true },
+  { bug: 'ignore-lock', scenario: 'already-running', id: 'chaos_already_running', kind: 'hang', detail: /second instance: still running/, missed: true },
   { bug: 'crash-on-reload', scenario: 'signal-restart', id: 'chaos_signal_restart', kind: 'crash', detail: /ended after SIGUSR1/ },
   { bug: 'listener-on-reload', scenario: 'signal-restart', id: 'chaos_signal_restart', kind: 'behaviour', detail: /new listening socket/ },
-  { bug: 'hang-on-missing-env', scenario: 'missing-env', id: 'chaos_missing_env', kind: 'hang', detail: /without SAMPLE_GATEWAY_TOKEN: still running/ },
+  {
+    bug: 'hang-on-missing-env',
+    scenario: 'missing-env',
+    id: 'chaos_missing_env',
+    kind: 'hang',
+    detail: /without SAMPLE_GATEWAY_TOKEN: still running/,
+    missed: true,
+  },
   // Latched degradation: after the outage, or (under CPU load, when a start-up upstream probe of the gateway times out)
   // already before it, so the instance never becomes ready. Either way the latch is what fails the scenario.
   {
@@ -98,6 +107,7 @@ const MATRIX: Array<{ bug: string; scenario: string; id: string; kind: string; d
     id: 'chaos_transient_network',
     kind: 'behaviour',
     detail: /still unhealthy|never became ready: port open but health: HTTP 503.*upstream unreachable/,
+    missed: true,
   },
   {
     bug: 'stale-lock-fatal',
@@ -106,9 +116,16 @@ const MATRIX: Array<{ bug: string; scenario: string; id: string; kind: string; d
     kind: 'startup',
     detail: /restarted instance never became ready: target ended .* before it was ready.*; it said: .*another instance is running/,
   },
-  { bug: 'hang-on-term', scenario: 'graceful-shutdown', id: 'chaos_graceful_shutdown', kind: 'hang', detail: /still running \d+ ms after SIGTERM/ },
+  {
+    bug: 'hang-on-term',
+    scenario: 'graceful-shutdown',
+    id: 'chaos_graceful_shutdown',
+    kind: 'hang',
+    detail: /still running \d+ ms after SIGTERM/,
+    missed: true,
+  },
   { bug: 'leak-child', scenario: 'graceful-shutdown', id: 'chaos_graceful_shutdown', kind: 'orphan', detail: /escaped the tree|outlived the target/ },
-  { bug: 'hang-on-bad-config', scenario: 'bad-config', id: 'chaos_bad_config', kind: 'hang', detail: /still running/ },
+  { bug: 'hang-on-bad-config', scenario: 'bad-config', id: 'chaos_bad_config', kind: 'hang', detail: /still running/, missed: true },
   {
     bug: 'write-outside-home',
     scenario: 'graceful-shutdown',
@@ -121,7 +138,7 @@ const MATRIX: Array<{ bug: string; scenario: string; id: string; kind: string; d
 describe.concurrent('every bug switch fails the scenario meant to catch it', () => {
   for (const m of MATRIX) {
     it(`${m.bug} -> ${m.scenario} fails (${m.kind})`, async () => {
-      const profile = await writeProfile(s, `bug-${m.bug}`, { bugs: [m.bug] });
+      const profile = await writeProfile(s, `bug-${m.bug}`, { bugs: [m.bug], deadlineMs: m.missed ? MISSED_DEADLINE_MS : undefined });
       const { res, check, report } = await chaos(profile, m.scenario);
       const c = check(m.id);
       const why = `${c.status}: ${c.summary}\n${(c.evidence ?? []).join('\n')}`;

@@ -5,7 +5,7 @@
  * gate started may be left running.
  *
  * The target here is a live sample gateway the test starts itself (the non-demo path: hunt gates a
- * daemon that is already running). Its profile wraps the commands in step.mjs, which records every run of
+ * daemon that is already running). Its profile wraps the commands in step.sh, which records every run of
  * update/restart in a counter file before acting and sleeps a little, so each phase lasts long enough to
  * be hit.
  */
@@ -41,12 +41,12 @@ interface Live {
   counter: string;
   out: string;
   targetEnv: NodeJS.ProcessEnv;
-  /** The file that releases a held restart step (see step.mjs --hold), when the profile holds it. */
+  /** The file that releases a held restart step (see step.sh --hold), when the profile holds it. */
   holdRestart?: string;
 }
 
 /**
- * A sandbox with a running sample gateway and a profile that gates it through step.mjs wrappers. The tests run
+ * A sandbox with a running sample gateway and a profile that gates it through step.sh wrappers. The tests run
  * concurrently (each is mostly waiting on the gate's sleeps), so each removes its own sandbox when it finishes.
  */
 async function liveTarget(onFinished: TestContext['onTestFinished'] | null, hold = false): Promise<Live> {
@@ -57,7 +57,7 @@ async function liveTarget(onFinished: TestContext['onTestFinished'] | null, hold
   const counter = path.join(sb.dir, 'counter.txt');
   const node = process.execPath;
   const wrap = (label: string | null, sleepMs: number, ...cmd: string[]) => [
-    node,
+    '/bin/sh',
     STEP,
     ...(label ? ['--count', counter, '--label', label] : []),
     ...(label === 'restart' && holdRestart ? ['--hold', holdRestart] : []),
@@ -179,7 +179,7 @@ describe.concurrent('gate kill', () => {
       expect(journal(l.out).filter((r) => r.t === 'resume')).toEqual([]); // a refusal writes nothing
       writeFileSync(hold, ''); // the interrupted restart goes on
       // the operator waits for the interrupted restart, sees it took effect (the counter), and accepts it
-      expect(await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.mjs')), 30_000, 50)).toBe(true);
+      expect(await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.sh')), 30_000, 50)).toBe(true);
       expect(counts(l.counter).restart).toBe(1);
       const res = await runHunt(l.sb, ['release-gate', '--resume', l.out, '--accept-step', 't1_restart', '--json']);
       expect(res.code, res.stderr).toBe(0);
@@ -213,7 +213,7 @@ describe.concurrent('gate kill', () => {
           expect(step, res.stderr).toBeDefined();
           expect(res.stderr).toMatch(/phase T1 \(change\): step t1_\w+ .* has an intent in the journal but no result/);
           expect(res.stderr).toMatch(/last durable artifact: /);
-          await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.mjs')), 30_000, 50);
+          await waitUntil(async () => !(await tagged(l.sb)).some((p) => p.command.includes('step.sh')), 30_000, 50);
           const label = step === 't1_update' ? 'update' : 'restart';
           if (!counts(l.counter)[label]) {
             const by = label === 'update' ? ['update', '--to', '2.0.0'] : ['restart', '--port', String(l.port)];

@@ -12,7 +12,7 @@ const SECRET = 'S3cr3t-Value-0123456789-abcdefghij';
 describe('runCommand', () => {
   it('a command that exits 3 while a helper keeps its pipe open is recorded as exit 3, not as a timeout', async () => {
     // The helper holds stdout, so the output only ends when the timer ends the group; the command itself exited.
-    const r = await runCommand(['sh', '-c', 'sleep 120 & exit 3'], { timeoutMs: 5000, killGraceMs: 200 });
+    const r = await runCommand(['sh', '-c', 'sleep 120 & exit 3'], { timeoutMs: 2500, killGraceMs: 200 });
     expect(r.exitCode).toBe(3);
     expect(r.timedOut).toBe(false);
   });

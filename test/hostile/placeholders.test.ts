@@ -31,11 +31,12 @@ describe('placeholders in shell strings', () => {
     const value = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !s.includes('\u0000'));
     fc.assert(
       fc.property(value, (home) => {
-        for (const tpl of ['printf %s {home}', 'printf %s "{home}"', "printf %s '{home}'", 'printf %s "x{home}y"']) {
-          const cmd = expandCommand(tpl, { port: 1, home, configDir: dir }) as string;
-          const want = tpl.includes('x{home}y') ? `x${home}y` : home;
-          expect(sh(cmd)).toBe(want);
-        }
+        const tpls = ['printf %s {home}', 'printf %s "{home}"', "printf %s '{home}'", 'printf %s "x{home}y"'];
+        // one shell per run, the four commands on lines of their own with a NUL after each: a quoting mistake in
+        // any of them still changes what the others print (or swallows them), and a fork of this worker is costly
+        const script = tpls.map((tpl) => `${expandCommand(tpl, { port: 1, home, configDir: dir }) as string}\nprintf '\\000'`).join('\n');
+        const want = tpls.map((tpl) => (tpl.includes('x{home}y') ? `x${home}y` : home));
+        expect(sh(script).split('\u0000').slice(0, -1)).toEqual(want);
       }),
       { numRuns: 60 },
     );
