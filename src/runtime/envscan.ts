@@ -9,7 +9,7 @@
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import { captureTool } from './capture.js';
-import { readProcFile } from './proctable.js';
+import { parseStartId, readProcBytes, readProcFile } from './proctable.js';
 import { sendSignal } from './signals.js';
 
 export interface EnvMatch {
@@ -20,18 +20,30 @@ export interface EnvMatch {
 /** environ is at most the kernel's argument limit (2 MiB on common builds): never cut below that. */
 const ENVIRON_MAX = 4 * 1024 * 1024;
 
-async function fromProc(needle: string, exact: boolean): Promise<EnvMatch[]> {
+/** Pure: whether an environ block (NUL-separated entries) holds `needle`, as a whole entry when `exact`. */
+export function environHolds(env: Buffer, needle: Buffer, exact: boolean): boolean {
+  for (let at = env.indexOf(needle); at >= 0; at = env.indexOf(needle, at + 1)) {
+    if (!exact) return true;
+    const end = at + needle.length;
+    if ((at === 0 || env[at - 1] === 0) && (end === env.length || env[end] === 0)) return true;
+  }
+  return false;
+}
+
+async function fromProc(needle: string, exact: boolean, startedAfter: number | null): Promise<EnvMatch[]> {
   // Synchronous reads, like the process table (proctable.ts says why): every command hunt runs ends with a sweep.
   const pids = readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .map(Number);
+  const want = Buffer.from(needle, 'latin1');
   const out: EnvMatch[] = [];
   for (const pid of pids) {
     if (pid === process.pid) continue;
-    const env = readProcFile(`/proc/${pid}/environ`, ENVIRON_MAX, 'latin1');
-    if (env === null || (exact ? !env.split('\0').includes(needle) : !env.includes(needle))) continue; // not ours to read, gone, or not it
-    const stat = readProcFile(`/proc/${pid}/stat`, 64 * 1024);
-    if (stat === null || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue; // gone, or a zombie: already dead
+    // stat first (small): gone, a zombie (already dead), or older than what the marker can be on: not it
+    const start = parseStartId(readProcFile(`/proc/${pid}/stat`, 64 * 1024) ?? ' Z');
+    if (start === null || (startedAfter !== null && Number(start) < startedAfter)) continue;
+    const env = readProcBytes(`/proc/${pid}/environ`, ENVIRON_MAX);
+    if (env === null || !environHolds(env, want, exact)) continue; // not ours to read, gone, or not it
     const cmd = (readProcFile(`/proc/${pid}/cmdline`, 1024 * 1024) ?? '').split('\0').filter(Boolean).join(' ');
     out.push({ pid, command: cmd });
   }
@@ -54,12 +66,15 @@ async function fromPs(needle: string, exact: boolean): Promise<EnvMatch[]> {
 /**
  * Live processes whose environment contains `needle` (hunt itself excluded), sorted by pid. `exact`: one
  * whole NAME=value entry must equal it (a prefix of a longer path, or a shell's PWD inside it, does not count).
+ * `startedAfter`: the start id (Linux: clock ticks since boot, /proc/<pid>/stat) of the process the marker was
+ * given to; a process that started before it cannot carry the marker, so its environment is not read (on a busy
+ * machine most processes are older: the sweep after every command read them all).
  */
-export async function processesWithEnv(needle: string, o: { exact?: boolean } = {}): Promise<EnvMatch[]> {
+export async function processesWithEnv(needle: string, o: { exact?: boolean; startedAfter?: string | null } = {}): Promise<EnvMatch[]> {
   let found: EnvMatch[] | null = null;
   if (os.platform() === 'linux') {
     try {
-      found = await fromProc(needle, o.exact ?? false);
+      found = await fromProc(needle, o.exact ?? false, o.startedAfter ? Number(o.startedAfter) : null);
     } catch {
       /* no /proc: fall back to ps */
     }
@@ -74,19 +89,20 @@ export async function processesWithEnv(needle: string, o: { exact?: boolean } = 
  * alive afterwards. Only for a marker that is itself proof (the gate's out-dir marker as a whole entry):
  * chaos lanes end their processes by cgroup or registry instead.
  */
-export async function killByEnv(needle: string, graceMs = 1000): Promise<{ signalled: number[]; survivors: number[] }> {
-  const first = await processesWithEnv(needle, { exact: true });
+export async function killByEnv(needle: string, graceMs = 1000, startedAfter: string | null = null): Promise<{ signalled: number[]; survivors: number[] }> {
+  const find = () => processesWithEnv(needle, { exact: true, startedAfter });
+  const first = await find();
   for (const p of first) sendSignal(p.pid, 'SIGTERM');
   let left = first;
   const deadline = Date.now() + graceMs;
   while (left.length && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
-    left = await processesWithEnv(needle, { exact: true });
+    left = await find();
   }
   for (let round = 0; left.length && round < 10; round++) {
     for (const p of left) sendSignal(p.pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 50));
-    left = await processesWithEnv(needle, { exact: true });
+    left = await find();
   }
   return { signalled: first.map((p) => p.pid), survivors: left.map((p) => p.pid) };
 }

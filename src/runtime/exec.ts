@@ -8,6 +8,7 @@ import type { Redactor } from './redact.js';
 import { noRedaction } from './redact.js';
 import { randomBytes } from 'node:crypto';
 import { killByEnv } from './envscan.js';
+import { processStartId } from './proctable.js';
 import { killGroup } from './signals.js';
 import { runAsIdentity } from './users.js';
 import { startChild } from './child.js';
@@ -88,6 +89,8 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
   });
   const pid = child?.pid;
   if (pid !== undefined) opts.onSpawn?.(pid);
+  // what carries the token started no earlier than the command: the sweep below need not read older processes
+  const startId = token && pid !== undefined ? processStartId(pid) : null;
   let timedOut = false;
   // The command has ended once its process exited, even while a helper it left keeps the pipes open: a timer
   // firing after that still ends the group (nothing may outlive the command) but is no timeout of the command.
@@ -102,7 +105,7 @@ export async function runCommand(cmd: CommandLine, opts: ExecOptions): Promise<E
   const res = await done;
   clearTimeout(timer);
   // A command that never started can have left nothing behind: no walk of the process table for its token.
-  const reaped = token && pid !== undefined ? (await killByEnv(token, opts.killGraceMs ?? 1500)).signalled : undefined;
+  const reaped = token && pid !== undefined ? (await killByEnv(token, opts.killGraceMs ?? 1500, startId)).signalled : undefined;
   return {
     command: redact(commandText(cmd)),
     exitCode: res.exitCode,

@@ -40,6 +40,15 @@ const CMDLINE_MAX = 1024 * 1024;
  * null when the process exited between the listing and the read.
  */
 export function readProcFile(file: string, max: number, encoding: BufferEncoding = 'utf8'): string | null {
+  const bytes = readProcBytes(file, max);
+  return bytes === null ? null : bytes.toString(encoding);
+}
+
+/**
+ * readProcFile without decoding: the bytes, in a buffer that the next read overwrites (use them at once). For the
+ * environment sweep, which looks for one entry in every process's environ and need not make a string of each.
+ */
+export function readProcBytes(file: string, max: number): Buffer | null {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -59,7 +68,7 @@ export function readProcFile(file: string, max: number, encoding: BufferEncoding
       if (got === 0) break;
       n += got;
     }
-    return scratch.toString(encoding, 0, n);
+    return scratch.subarray(0, n);
   } catch {
     return null;
   } finally {

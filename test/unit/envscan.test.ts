@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killByEnv, processesWithEnv } from '../../src/runtime/envscan.js';
+import { environHolds, killByEnv, processesWithEnv } from '../../src/runtime/envscan.js';
+import { processStartId } from '../../src/runtime/proctable.js';
 import { waitFor } from '../helpers/wait.js';
 
 const started: ChildProcess[] = [];
@@ -29,5 +30,29 @@ describe('killByEnv', () => {
     expect(nested.exitCode).toBeNull();
     expect(renamed.exitCode).toBeNull();
     expect((await processesWithEnv(`${base}/`)).map((p) => p.pid)).toEqual([nested.pid, renamed.pid].sort((a, b) => a! - b!));
+  });
+});
+
+describe('the sweep after a command', () => {
+  it('skips processes older than the one the marker was given to (their environment is not read)', async () => {
+    const marker = `HUNT_TEST_MARKER=${randomBytes(6).toString('hex')}`;
+    const [name, value] = marker.split('=');
+    const older = sleeper({ [name]: value });
+    await waitFor('the older sleeper', async () => (await processesWithEnv(marker, { exact: true })).length === 1, 30_000);
+    // a start id from the future stands for "started after every process that exists now"
+    const future = String(Number(processStartId(process.pid)) + 10_000_000);
+    expect(await processesWithEnv(marker, { exact: true, startedAfter: future })).toEqual([]);
+    const own = processStartId(older.pid!);
+    expect((await processesWithEnv(marker, { exact: true, startedAfter: own })).map((p) => p.pid)).toEqual([older.pid]);
+  });
+
+  it('matches whole entries in the raw environ bytes', () => {
+    const env = Buffer.from('A=1\0HUNT_X=/out/\0B=/out/nested\0', 'latin1');
+    expect(environHolds(env, Buffer.from('HUNT_X=/out/'), true)).toBe(true);
+    expect(environHolds(env, Buffer.from('HUNT_X=/out'), true)).toBe(false);
+    expect(environHolds(env, Buffer.from('X=/out/'), true)).toBe(false);
+    expect(environHolds(env, Buffer.from('/out/'), false)).toBe(true);
+    expect(environHolds(Buffer.from('HUNT_X=/out/', 'latin1'), Buffer.from('HUNT_X=/out/'), true)).toBe(true);
+    expect(environHolds(Buffer.from('Y=HUNT_X=/out/\0HUNT_X=/out/', 'latin1'), Buffer.from('HUNT_X=/out/'), true)).toBe(true);
   });
 });
