@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import { runCommand } from '../runtime/exec.js';
 import { fdLinks } from '../runtime/fdsample.js';
-import { listProcesses } from '../runtime/proctable.js';
+import { listPids, listProcesses } from '../runtime/proctable.js';
 
 export interface Listener {
   protocol: 'tcp' | 'tcp6';
@@ -91,7 +91,9 @@ async function fromProcfs(port?: number): Promise<Listener[]> {
   const wanted = sockets.filter((s) => port === undefined || s.port === port);
   if (!wanted.length) return [];
   const owners = await socketOwners(new Set(wanted.map((s) => s.inode)));
-  const procs = new Map((await listProcesses()).map((p) => [p.pid, p]));
+  // the owners' rows only (name and command for the report), not a table of the machine
+  const ownerPids = [...new Set([...owners.values()].flat())];
+  const procs = new Map((listPids(ownerPids) ?? (await listProcesses())).map((p) => [p.pid, p]));
   // one entry per (socket, owner): a socket shared by a master and its workers lists each of them
   return wanted.flatMap((s) => {
     const pids = owners.get(s.inode) ?? [];

@@ -5,7 +5,7 @@
  * socket, and whichever /proc listed first used to win). Pure selection is separate from the reads.
  */
 import { promises as fsp } from 'node:fs';
-import { descendantsOf, listProcesses, type ProcInfo } from '../runtime/proctable.js';
+import { descendantsOf, listPids, listProcesses, type ProcInfo } from '../runtime/proctable.js';
 import type { Redactor } from '../runtime/redact.js';
 import type { Listener } from './listeners.js';
 import type { RuntimeSnapshot, SnapshotProcess } from './snapshot-types.js';
@@ -96,7 +96,8 @@ export async function targetProcess(port: number, listeners: Listener[], redact:
   if (!pidFile && !listeners.some((l) => l.port === port)) return { pid: null, source: 'none', note: `nothing listens on port ${port}`, tree: [] };
   let table: ProcInfo[];
   try {
-    table = await listProcesses();
+    // the shape of the table (parents, groups); the command lines are read below for the tree alone
+    table = await listProcesses({ withoutCommands: true });
   } catch (err) {
     return { pid: null, source: 'none', note: `process table unavailable: ${(err as Error).message}`, tree: [] };
   }
@@ -116,7 +117,10 @@ export async function targetProcess(port: number, listeners: Listener[], redact:
     }
   } else choice = chooseTargetPid(port, listeners, table);
   if (choice.pid === null) return { pid: null, source: 'none', note: choice.note, tree: [] };
-  const tree = descendantsOf(choice.pid, table).map((p) => toSnapshotProcess(p, redact));
+  const shape = descendantsOf(choice.pid, table);
+  const fresh = new Map((listPids(shape.map((p) => p.pid)) ?? []).map((p) => [p.pid, p]));
+  // a row gone since the table was read keeps its name as the command
+  const tree = shape.map((p) => toSnapshotProcess(fresh.get(p.pid) ?? p, redact));
   const note = tree.length ? choice.note : `pid ${choice.pid} exited before its process tree was read`;
   return { pid: choice.pid, source, note, tree };
 }

@@ -84,7 +84,10 @@ export function readProcBytes(file: string, max: number): Buffer | null {
 const commands = new Map<string, string>();
 const COMMAND_SETTLED_SEC = 5;
 
-function readProcEntry(pid: number, bootUptime: number, reuse: boolean): ProcInfo | null {
+/** How a table read gets command lines: read now, reused once settled (the sampler), or not at all (the name stands in). */
+type CommandMode = 'fresh' | 'reuse' | 'none';
+
+function readProcEntry(pid: number, bootUptime: number, mode: CommandMode): ProcInfo | null {
   const stat = readProcFile(`/proc/${pid}/stat`, 64 * 1024);
   if (stat === null) return null; // exited while we were reading: simply not in the table
   // comm may contain spaces and parens: take everything up to the LAST ')'
@@ -95,10 +98,10 @@ function readProcEntry(pid: number, bootUptime: number, reuse: boolean): ProcInf
   const startTicks = Number(f[19]);
   const uptimeSec = Number.isFinite(startTicks) ? Math.max(0, Math.round(bootUptime - startTicks / CLK_TCK)) : null;
   const key = `${pid}:${f[19]}`;
-  let command = reuse && uptimeSec !== null && uptimeSec >= COMMAND_SETTLED_SEC ? commands.get(key) : undefined;
+  let command = mode === 'none' ? '' : mode === 'reuse' && uptimeSec !== null && uptimeSec >= COMMAND_SETTLED_SEC ? commands.get(key) : undefined;
   if (command === undefined) {
     command = (readProcFile(`/proc/${pid}/cmdline`, CMDLINE_MAX) ?? '').split('\0').filter(Boolean).join(' ');
-    if (reuse) commands.set(key, command);
+    if (mode === 'reuse') commands.set(key, command);
   }
   return {
     pid,
@@ -121,22 +124,22 @@ function bootUptime(): number {
   return uptime;
 }
 
-function rowsOf(pids: Iterable<number>, uptime: number, reuse: boolean): ProcInfo[] {
+function rowsOf(pids: Iterable<number>, uptime: number, mode: CommandMode): ProcInfo[] {
   const rows: ProcInfo[] = [];
   for (const pid of pids) {
-    const r = readProcEntry(pid, uptime, reuse);
+    const r = readProcEntry(pid, uptime, mode);
     if (r !== null && r.state !== 'Z') rows.push(r);
   }
   return rows;
 }
 
-function fromProc(reuse: boolean): ProcInfo[] {
+function fromProc(mode: CommandMode): ProcInfo[] {
   const uptime = bootUptime();
   const pids = readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .map(Number);
-  const rows = rowsOf(pids, uptime, reuse);
-  if (reuse && commands.size > 2 * rows.length + 64) {
+  const rows = rowsOf(pids, uptime, mode);
+  if (mode === 'reuse' && commands.size > 2 * rows.length + 64) {
     const live = new Set(rows.map((r) => `${r.pid}:${r.startId}`));
     for (const k of commands.keys()) if (!live.has(k)) commands.delete(k);
   }
@@ -150,7 +153,7 @@ function fromProc(reuse: boolean): ProcInfo[] {
 export function listPids(pids: Iterable<number>, opts: { reuseCommands?: boolean } = {}): ProcInfo[] | null {
   if (os.platform() !== 'linux') return null;
   try {
-    return rowsOf(pids, bootUptime(), opts.reuseCommands === true);
+    return rowsOf(pids, bootUptime(), opts.reuseCommands === true ? 'reuse' : 'fresh');
   } catch {
     return null;
   }
@@ -187,12 +190,14 @@ async function fromPs(): Promise<ProcInfo[]> {
 
 /**
  * Lists live (non-zombie) processes. `reuseCommands` (the periodic sampler) reuses the command lines of
- * processes older than a few seconds; every other caller gets them read now.
+ * processes older than a few seconds; every other caller gets them read now. `withoutCommands`: no command line
+ * is read (the name stands in), for a caller that needs the table's shape and reads the commands of the few rows it
+ * keeps with listPids: reading every process's command line takes each one's memory-map lock.
  */
-export async function listProcesses(opts: { reuseCommands?: boolean } = {}): Promise<ProcInfo[]> {
+export async function listProcesses(opts: { reuseCommands?: boolean; withoutCommands?: boolean } = {}): Promise<ProcInfo[]> {
   if (os.platform() === 'linux') {
     try {
-      return fromProc(opts.reuseCommands === true);
+      return fromProc(opts.withoutCommands ? 'none' : opts.reuseCommands === true ? 'reuse' : 'fresh');
     } catch {
       /* /proc not mounted (some containers): fall through to ps */
     }
