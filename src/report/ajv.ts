@@ -2,18 +2,30 @@
  * ajv set-up and the one formatter that turns its errors into `path: message` lines (the same shape as
  * config errors), e.g. `/checks/3/status: must be one of pass, warn, fail, skip`.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { loadSchemaSource, type SchemaName } from './assets.js';
 import { precompiled } from './precompiled.js';
 
-// ajv-formats is CommonJS: under NodeNext its default export arrives as the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+/**
+ * ajv itself is loaded only to compile (a schema the CLI bundle does not carry precompiled, or the per-file API): with
+ * the validators compiled at build time, a render or a gate never needs it, and it was ~300 KB of every one's
+ * start-up. Through require (ajv is CommonJS): compiling is synchronous for its callers.
+ */
+function ajvLib(): { Ajv2020: typeof Ajv2020; addFormats: (ajv: Ajv2020) => Ajv2020 } {
+  const req = createRequire(import.meta.url);
+  const addFormatsModule = req('ajv-formats') as { default?: unknown };
+  return {
+    Ajv2020: (req('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020,
+    addFormats: (addFormatsModule.default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020,
+  };
+}
 
 /** Compiles a JSON Schema with every error reported (allErrors) and real format checks (scripts/precompile.mjs: the same options). */
 export function compile(schema: Record<string, unknown>): ValidateFunction {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  const { Ajv2020: Ajv, addFormats } = ajvLib();
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats(ajv);
   return ajv.compile(schema);
 }

@@ -6,8 +6,9 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
 import { readTextFile } from '../runtime/read.js';
 import { defaultTemplateDir } from './assets.js';
@@ -78,6 +79,15 @@ export async function loadTemplates(customDir?: string): Promise<TemplateSet> {
 type Hb = typeof Handlebars;
 
 /**
+ * handlebars' runtime (create, template, helpers) and, only for a template that is not precompiled, its compiler
+ * (with source-map, most of the package: ~150 KB a render no longer loads). CommonJS, through require: the runtime
+ * has no entry TypeScript can import as a module.
+ */
+const requireHere = createRequire(import.meta.url);
+let runtime: Hb | undefined;
+const handlebarsRuntime = (): Hb => (runtime ??= requireHere('handlebars/runtime') as Hb);
+
+/**
  * Caps of the inline helpers, in code points: a 50 MB check title must not make a 50 MB heading or "Why" line.
  * The JSON report keeps every field whole; capMarkdown (cap.ts) bounds the document as a whole.
  */
@@ -124,7 +134,7 @@ function compileOrThrow(hb: Hb, t: Source, forms: Precompiled | null): Handlebar
   if (spec) return hb.template(spec);
   try {
     // precompile's output is the source of an object literal; handlebars' own compile evaluates the same code
-    const code = hb.precompile(t.source, { ...TEMPLATE_OPTIONS }) as unknown as string;
+    const code = (requireHere('handlebars') as Hb).precompile(t.source, { ...TEMPLATE_OPTIONS }) as unknown as string;
     return hb.template(new Function(`return ${code};`)() as Parameters<Hb['template']>[0]);
   } catch (err) {
     throw new InputError(`template ${t.file}: ${(err as Error).message.split('\n')[0]}`, { hint: 'fix the handlebars syntax in that template' });
@@ -136,7 +146,7 @@ function compileOrThrow(hb: Hb, t: Source, forms: Precompiled | null): Handlebar
  * build-time compiled templates to use where they match (a test passes the generated ones to compare).
  */
 export function renderMarkdown(view: ReportView, templates: TemplateSet, name: string = MAIN_TEMPLATE, forms: Precompiled | null = precompiled): string {
-  const hb = Handlebars.create();
+  const hb = handlebarsRuntime().create();
   registerHelpers(hb);
   for (const [pname, t] of templates.partials) hb.registerPartial(pname, compileOrThrow(hb, t, forms));
   const source = templates.mains.get(name);
