@@ -84,53 +84,31 @@ export function cgroupSupport(): Promise<CgroupSupport> {
   return cached;
 }
 
-/** Pids in a cgroup and every cgroup below it (empty when it is gone). */
-export async function cgroupPids(dir: string): Promise<number[]> {
-  const out: number[] = [];
-  const walk = async (d: string) => {
-    let text = '';
-    try {
-      text = await fsp.readFile(path.join(d, 'cgroup.procs'), 'utf8');
-    } catch {
-      return;
-    }
-    for (const l of text.split('\n')) if (/^\d+$/.test(l.trim())) out.push(Number(l));
-    let names: string[] = [];
-    try {
-      names = (await fsp.readdir(d, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-    } catch {
-      return;
-    }
-    for (const n of names) await walk(path.join(d, n));
-  };
-  await walk(dir);
-  return [...new Set(out)].sort((a, b) => a - b);
-}
-
 /**
- * cgroupPids, synchronously, for the process sampler (several reads a second while a lane runs: the async fs API
- * costs several times the syscalls). null when the cgroup cannot be read (removed, or not a cgroup).
+ * Pids in a cgroup and every cgroup below it, or null when the cgroup itself cannot be read (gone, or not a cgroup).
+ * A sub-cgroup removed while it is walked held nothing (only an empty cgroup can be removed). Synchronous: the process
+ * sampler reads a lane's cgroup several times a second, and the async fs API costs several times the syscalls.
  */
 export function cgroupPidsSync(dir: string): number[] | null {
-  let text: string;
-  try {
-    text = readFileSync(path.join(dir, 'cgroup.procs'), 'utf8');
-  } catch {
-    return null;
-  }
-  const out = text.split('\n').flatMap((l) => (/^\d+$/.test(l.trim()) ? [Number(l)] : []));
-  let subdirs: string[] = [];
-  try {
-    subdirs = readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [e.name] : []));
-  } catch {
-    return null;
-  }
-  for (const n of subdirs) {
-    const more = cgroupPidsSync(path.join(dir, n));
-    if (more === null) return null;
-    out.push(...more);
-  }
-  return out;
+  const walk = (d: string, top: boolean): number[] | null => {
+    let text: string;
+    let subdirs: string[];
+    try {
+      text = readFileSync(path.join(d, 'cgroup.procs'), 'utf8');
+      subdirs = readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [e.name] : []));
+    } catch {
+      return top ? null : [];
+    }
+    const out = text.split('\n').flatMap((l) => (/^\d+$/.test(l.trim()) ? [Number(l)] : []));
+    for (const n of subdirs) out.push(...(walk(path.join(d, n), false) ?? []));
+    return out;
+  };
+  return walk(dir, true);
+}
+
+/** Pids in a cgroup and every cgroup below it, sorted (empty when it is gone). */
+export async function cgroupPids(dir: string): Promise<number[]> {
+  return [...new Set(cgroupPidsSync(dir) ?? [])].sort((a, b) => a - b);
 }
 
 /** Whether a cgroup (or any cgroup below it) still holds a process; false when it is gone. */
