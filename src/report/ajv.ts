@@ -3,9 +3,8 @@
  * config errors), e.g. `/checks/3/status: must be one of pass, warn, fail, skip`.
  */
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { loadSchemaSource, type SchemaName } from './assets.js';
+import { loadSchemaSource, sourceHash, type SchemaName } from './assets.js';
 import { precompiled } from './precompiled.js';
 
 /**
@@ -41,7 +40,7 @@ export function shippedValidator(name: SchemaName): ValidateFunction {
   if (!v) {
     const { text, schema } = loadSchemaSource(name);
     const pre = precompiled?.validators[name];
-    v = pre && pre.sha256 === createHash('sha256').update(text, 'utf8').digest('hex') ? pre.validate : compile(schema);
+    v = pre && pre.sha256 === sourceHash(text) ? pre.validate : compile(schema);
     shipped.set(name, v);
   }
   return v;

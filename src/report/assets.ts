@@ -2,6 +2,7 @@
  * Where the shipped assets live (schemas/, templates/) and cached reads of the schemas. Resolved from this
  * module's location so an installed package finds its own files whatever the working directory.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,4 +36,9 @@ export function loadSchemaSource(name: SchemaName): { text: string; schema: Reco
     cache.set(name, entry);
   }
   return entry;
+}
+
+/** The key of a schema's or template's build-time compiled form (precompiled.ts): the SHA-256 of its text. */
+export function sourceHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

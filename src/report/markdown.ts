@@ -7,11 +7,10 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type Handlebars from 'handlebars';
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
 import { readTextFile } from '../runtime/read.js';
-import { defaultTemplateDir } from './assets.js';
+import { defaultTemplateDir, sourceHash } from './assets.js';
 import { precompiled, type Precompiled } from './precompiled.js';
 import { htmlText, mdCell, mdCellCode, mdCode, mdFence, mdLink, mdText, headFor, truncate } from './escape.js';
 import type { ReportView } from './view-model.js';
@@ -130,7 +129,7 @@ const TEMPLATE_OPTIONS = { strict: false, noEscape: false };
  * lazy and a second parse), so a syntax error names its file now, not during rendering.
  */
 function compileOrThrow(hb: Hb, t: Source, forms: Precompiled | null): Handlebars.TemplateDelegate {
-  const spec = forms?.templates[createHash('sha256').update(t.source, 'utf8').digest('hex')];
+  const spec = forms?.templates[sourceHash(t.source)];
   if (spec) return hb.template(spec);
   try {
     // precompile's output is the source of an object literal; handlebars' own compile evaluates the same code
