@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The one build, and the one TypeScript program of `npm test`. Two things run side by side:
-//   - scripts/typecheck.mjs: one tsc program over src/ and test/ (tsconfig.test.json) that type-checks every file and
-//     writes the declarations of the programmatic API (dist/index.d.ts and the modules it imports); incremental (its
-//     build info is dist/.typecheck.tsbuildinfo), so a rebuild re-checks what changed and what depends on it;
+// The one build, and the only TypeScript run of `npm test`. Two things run side by side:
+//   - scripts/typecheck.mjs: TypeScript 7's native tsc checks every file of src/ and test/ (tsconfig.test.json,
+//     incremental: its build info is dist/.typecheck.tsbuildinfo, so a rebuild re-checks what changed and what
+//     depends on it) and writes the declarations of the programmatic API (tsconfig.api.json: dist/index.d.ts and the
+//     modules it imports);
 //   - esbuild, meanwhile: dist/**/*.js from src/**/*.ts file by file (no bundling: the same layout and modules tsc
 //     emits; tsconfig.json's `isolatedModules` makes tsc reject what a per-file transpiler cannot compile, and its
 //     target/useDefineForClassFields give the same class-field semantics), then the generated config schema, then
@@ -11,7 +12,7 @@
 //     (on Node 20 the ESM loader's per-file cost was most of a short `hunt collect`). bin/hunt.js runs the bundle; the
 //     programmatic API (dist/index.js, its .d.ts) and the scan worker (dist/scan/worker.js) stay per-file modules.
 // The build fails (exit 1, tsc's messages) when any file of src/ or test/ does not type-check: `npm test` and prepack
-// need no other tsc run. Before this, three tsc programs (JS, API declarations, tests) each parsed and checked src/.
+// need no other tsc run.
 // No source maps anywhere.
 //   --clean     remove dist/ first (prepack: the tarball never carries files of deleted sources, and the type check
 //               starts from scratch)
@@ -46,6 +47,7 @@ function inputsHash() {
     ...files(path.join(root, 'src')),
     path.join(root, 'tsconfig.json'),
     path.join(root, 'tsconfig.test.json'),
+    path.join(root, 'tsconfig.api.json'),
     path.join(root, 'scripts', 'build.mjs'),
     path.join(root, 'scripts', 'typecheck.mjs'),
     path.join(root, 'scripts', 'gen-schemas.mjs'),
@@ -71,7 +73,7 @@ function run(argv, what) {
   if (res.status !== 0) throw new Error(`${what} failed (exit ${res.status ?? res.signal})`);
 }
 
-/** Starts scripts/typecheck.mjs in its own process (it is single-threaded; esbuild works on the other core meanwhile). */
+/** Starts scripts/typecheck.mjs in its own process (esbuild works meanwhile). */
 function startTypecheck() {
   const child = spawn(process.execPath, [path.join(root, 'scripts', 'typecheck.mjs')], { cwd: root, stdio: 'inherit' });
   return new Promise((resolve) => {
