@@ -15,7 +15,7 @@ import type { Overrides } from '../config/overrides.js';
 import { assertValidAllowlist, loadAllowlist } from '../report/allowlist-file.js';
 import { assertValidReport } from '../report/validate.js';
 import { realClock } from '../runtime/clock.js';
-import { LOCK_FILE } from '../runtime/lock.js';
+import { isLockEntry } from '../runtime/lock.js';
 import { parseJsonText, pathExists, readJsonFile, readTextFile, writeFileAtomic } from '../runtime/fs.js';
 import { JOURNAL_FILE, type RunRecord } from './journal.js';
 import { JournalWriter, sha256Of } from './journal-io.js';
@@ -78,7 +78,7 @@ async function refuseUsedOutDir(outDir: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`--out-dir ${outDir} is a file`);
     return; // does not exist yet: fine
   }
-  if (entries.some((e) => e !== LOCK_FILE))
+  if (entries.some((e) => !isLockEntry(e)))
     throw new UsageError(`--out-dir ${outDir} is not empty`, { hint: 'a gate writes into an empty or new directory; pick a new --out-dir' });
 }
 

@@ -97,6 +97,24 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   await publish(await writeTemp(file, data), file);
 }
 
+/**
+ * Creates `file` with `data` only if nothing is at that path; false when something is. The bytes are written
+ * to a temp file first and linked into place, so no reader ever sees the file empty or half written (a lock
+ * read between O_EXCL and the write would look abandoned). link() fails on an existing symlink, never follows it.
+ */
+export async function createFileExclusive(file: string, data: string): Promise<boolean> {
+  const tmp = await writeTemp(file, data);
+  try {
+    await fsp.link(tmp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    await discard(tmp);
+  }
+}
+
 /** Writes JSON (2-space, trailing newline) atomically. */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { promises as fsp } from 'node:fs';
 import { bindFromFlags, type RunBinding } from '../../config/bind.js';
 import { relativizeReport } from '../../core/paths.js';
-import { lockDir, LOCK_FILE } from '../../runtime/lock.js';
+import { isLockEntry, lockDir } from '../../runtime/lock.js';
 import { safeProgress } from '../../runtime/safe-text.js';
 import { computeVerdict, verdictExitCode } from '../../core/verdict.js';
 import { utcStamp } from '../../runtime/clock.js';
@@ -54,7 +54,7 @@ export async function run(opts: StagingChaosOptions, ctx: RunContext): Promise<n
 
 async function refuseUsedDir(outDir: string): Promise<void> {
   const entries = await fsp.readdir(outDir).catch(() => [] as string[]);
-  if (entries.some((e) => e !== LOCK_FILE)) {
+  if (entries.some((e) => !isLockEntry(e))) {
     throw new UsageError(`--out-dir ${outDir} is not empty`, { hint: 'a chaos run writes into an empty or new directory; pick a new --out-dir' });
   }
 }
