@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsc, promises as fsp, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { makeDirs } from './mkdirp.js';
+import { isRunning } from './signals.js';
 
 export { lineColumn, parseJsonText, readJsonFile, readTextFile } from './read.js';
 
@@ -38,15 +39,6 @@ async function discard(tmp: string): Promise<void> {
 
 const TMP_RE = /^\.(.+)\.(\d+)\.[0-9a-f]{16}\.tmp$/;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes temp files of `base` left in `dir` by a writer that no longer runs (a SIGKILLed hunt). */
 async function sweepStaleTemps(dir: string, base: string): Promise<void> {
   let names: string[];
@@ -57,7 +49,7 @@ async function sweepStaleTemps(dir: string, base: string): Promise<void> {
   }
   for (const name of names) {
     const m = TMP_RE.exec(name);
-    if (!m || m[1] !== base || Number(m[2]) === process.pid || pidAlive(Number(m[2]))) continue;
+    if (!m || m[1] !== base || Number(m[2]) === process.pid || isRunning(Number(m[2]))) continue;
     await fsp.unlink(path.join(dir, name)).catch(() => undefined); // unlink never follows a symlink
   }
 }

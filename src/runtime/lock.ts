@@ -20,6 +20,7 @@ import { UsageError } from '../errors.js';
 import { createFileExclusive } from './fs.js';
 import { makeDirs } from './mkdirp.js';
 import { openRegular } from './open-regular.js';
+import { isRunning } from './signals.js';
 
 /** The lock file's name inside the out-dir. */
 export const LOCK_FILE = '.hunt.lock';
@@ -48,12 +49,7 @@ const CLAIM_WAIT_MS = 10_000;
 function ownerAlive(body: LockBody | null): body is LockBody {
   if (!body || !Number.isInteger(body.pid) || body.pid <= 0) return false;
   if (body.host !== os.hostname()) return true; // another machine's process: cannot tell, so it holds
-  try {
-    process.kill(body.pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isRunning(body.pid); // a SIGKILLed hunt left as an unreaped zombie holds nothing
 }
 
 /** The lock's bytes; null when there is no lock. An unreadable lock (FIFO, directory, no permission) is exit 2. */
